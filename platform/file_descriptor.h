@@ -1,0 +1,64 @@
+// An owned file descriptor with the blocking I/O the serve transport, the
+// scenario runner and the multi-process tests need on pipes.
+
+#ifndef ZEROBUFFER_PLATFORM_FILE_DESCRIPTOR_H_
+#define ZEROBUFFER_PLATFORM_FILE_DESCRIPTOR_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace zerobuffer::platform {
+
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  // Takes ownership of `fd`.
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& other) noexcept;
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor();
+
+  // An owned duplicate of `fd` (close-on-exec).
+  static absl::StatusOr<FileDescriptor> Duplicate(int fd);
+
+  bool valid() const { return fd_ >= 0; }
+  int get() const { return fd_; }
+  void Close();
+
+  // Reads at most `capacity` bytes; 0 means end of stream. Retries EINTR.
+  absl::StatusOr<size_t> ReadSome(char* buffer, size_t capacity);
+
+  // Writes all of `data`, retrying short writes and EINTR.
+  absl::Status WriteAll(const char* data, size_t size);
+  absl::Status WriteAll(const std::string& data) {
+    return WriteAll(data.data(), data.size());
+  }
+
+  // Waits until a read would not block (data, end of stream or error), up to
+  // `timeout`. False on timeout.
+  absl::StatusOr<bool> WaitReadable(absl::Duration timeout);
+
+ private:
+  int fd_ = -1;
+};
+
+// Creates a pipe; both ends are close-on-exec.
+struct Pipe {
+  FileDescriptor read_end;
+  FileDescriptor write_end;
+};
+absl::StatusOr<Pipe> CreatePipe();
+
+// Makes writes to a closed pipe fail with EPIPE instead of killing the
+// process, as a server whose client went away needs.
+void IgnoreBrokenPipeSignal();
+
+}  // namespace zerobuffer::platform
+
+#endif  // ZEROBUFFER_PLATFORM_FILE_DESCRIPTOR_H_

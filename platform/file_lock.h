@@ -1,0 +1,58 @@
+// The lock file that marks a live buffer owner.
+//
+// The protocol uses whole-file exclusive locks that die with their process:
+// flock(2) on POSIX (not fcntl record locks, which flock holders cannot see)
+// and an exclusive share mode with delete-on-close on Windows.
+
+#ifndef ZEROBUFFER_PLATFORM_FILE_LOCK_H_
+#define ZEROBUFFER_PLATFORM_FILE_LOCK_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace zerobuffer::platform {
+
+class FileLock {
+ public:
+  // Creates or opens `path` and locks it exclusively without blocking.
+  // kUnavailable if another process holds the lock. Guards against a stale
+  // cleaner removing the file between open and lock: the lock is only
+  // returned once `path` still names the locked file.
+  static absl::StatusOr<FileLock> Acquire(
+      const std::string& path,
+      std::optional<uint32_t> permissions = std::nullopt);
+
+  // Removes `path` if no process holds its lock: true when it was stale and
+  // is gone, false when it is held (or already gone). The file is unlinked
+  // while the lock is held, so no other process can lock it in between.
+  static absl::StatusOr<bool> TryRemoveStale(const std::string& path);
+
+  // Whether some process currently holds the lock on `path`.
+  static absl::StatusOr<bool> IsHeld(const std::string& path);
+
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  // Removes the file, then releases the lock.
+  ~FileLock();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  FileLock(std::string path, intptr_t handle)
+      : path_(std::move(path)), handle_(handle) {}
+  void Release();
+
+  std::string path_;
+  intptr_t handle_ = -1;
+};
+
+}  // namespace zerobuffer::platform
+
+#endif  // ZEROBUFFER_PLATFORM_FILE_LOCK_H_

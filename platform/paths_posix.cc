@@ -1,0 +1,74 @@
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "platform/paths.h"
+
+namespace zerobuffer::platform {
+
+std::string PrimaryLockDirectory() { return "/tmp/zerobuffer"; }
+
+std::string CompatLockDirectory() {
+  // .NET's Path.GetTempPath() on Unix: $TMPDIR if set, else /tmp.
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string temp = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
+  while (temp.size() > 1 && temp.back() == '/') temp.pop_back();
+  return absl::StrCat(temp, "/zerobuffer/locks");
+}
+
+std::string JoinPath(const std::string& directory, const std::string& file) {
+  if (absl::EndsWith(directory, "/")) return absl::StrCat(directory, file);
+  return absl::StrCat(directory, "/", file);
+}
+
+absl::Status EnsureDirectory(const std::string& path) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), 0777) == 0) {
+      // mkdir applies the umask; lock directories are shared by all users.
+      chmod(prefix.c_str(), 0777);
+    } else if (errno != EEXIST) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("mkdir(", prefix, ")"));
+    }
+    if (slash == std::string::npos) break;
+  }
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " exists but is not a directory"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& directory,
+                                                   const std::string& suffix) {
+  std::vector<std::string> names;
+  DIR* dir = opendir(directory.c_str());
+  if (dir == nullptr) {
+    if (errno == ENOENT) return names;
+    return absl::ErrnoToStatus(errno, absl::StrCat("opendir(", directory, ")"));
+  }
+  while (const dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (!absl::EndsWith(name, suffix)) continue;
+    struct stat info;
+    const std::string path = JoinPath(directory, name);
+    if (lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+      names.emplace_back(name);
+    }
+  }
+  closedir(dir);
+  return names;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+}  // namespace zerobuffer::platform

@@ -1,0 +1,67 @@
+// A named shared-memory segment, mapped read-write into this process.
+//
+// Object names are the portable names the protocol defines (for example
+// "frames-1" or a UUID); each platform adds its own decoration ("/" for POSIX
+// shm_open, an optional "Global\" prefix on Windows).
+
+#ifndef ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_
+#define ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace zerobuffer::platform {
+
+class SharedMemory {
+ public:
+  // Creates the segment `name`, failing with kAlreadyExists if it exists,
+  // sizes it to exactly `size` bytes (zero-filled, with memory committed up
+  // front, so a size the system cannot back fails here with
+  // kResourceExhausted instead of faulting later) and maps it. When
+  // `permissions` is set it is applied verbatim, bypassing the umask.
+  static absl::StatusOr<SharedMemory> CreateExclusive(
+      const std::string& name, size_t size,
+      std::optional<uint32_t> permissions = std::nullopt);
+
+  // Opens and maps the whole existing segment `name`; kNotFound if missing.
+  static absl::StatusOr<SharedMemory> Open(const std::string& name);
+
+  // Removes the name; existing mappings stay valid. kNotFound if missing.
+  // A no-op on Windows, where the kernel removes the object with its last
+  // handle.
+  static absl::Status Unlink(const std::string& name);
+
+  // Where the segment appears in the file system (/dev/shm/<name> on Linux),
+  // or nullopt where the platform has no such file.
+  static std::optional<std::string> FilesystemPath(const std::string& name);
+
+  SharedMemory(SharedMemory&& other) noexcept;
+  SharedMemory& operator=(SharedMemory&& other) noexcept;
+  SharedMemory(const SharedMemory&) = delete;
+  SharedMemory& operator=(const SharedMemory&) = delete;
+  ~SharedMemory();
+
+  std::byte* data() const { return data_; }
+  // The mapped size; on Windows an opened segment reports its page-rounded
+  // size, so callers compare with >=.
+  size_t size() const { return size_; }
+
+ private:
+  SharedMemory(std::byte* data, size_t size, intptr_t handle)
+      : data_(data), size_(size), handle_(handle) {}
+  void Release();
+
+  std::byte* data_ = nullptr;
+  size_t size_ = 0;
+  // The OS handle kept open for the mapping's lifetime (-1 / null when none).
+  intptr_t handle_ = -1;
+};
+
+}  // namespace zerobuffer::platform
+
+#endif  // ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_

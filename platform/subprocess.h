@@ -1,0 +1,84 @@
+// Child processes with piped standard streams: the serve's step worker, the
+// scenario runner's serve processes and the multi-process test helpers.
+
+#ifndef ZEROBUFFER_PLATFORM_SUBPROCESS_H_
+#define ZEROBUFFER_PLATFORM_SUBPROCESS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "platform/file_descriptor.h"
+#include "platform/process.h"
+
+namespace zerobuffer::platform {
+
+struct ExitStatus {
+  // Exactly one of the two is set.
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+
+  bool success() const { return exit_code == 0; }
+  std::string ToString() const;
+};
+
+struct SubprocessOptions {
+  // argv[0] is the path of the program (not looked up on PATH).
+  std::vector<std::string> argv;
+  // Added to (or replacing in) the inherited environment.
+  std::vector<std::pair<std::string, std::string>> environment;
+  // Streams not piped are inherited from this process.
+  bool pipe_stdin = false;
+  bool pipe_stdout = false;
+  bool pipe_stderr = false;
+  // Working directory; empty inherits ours.
+  std::string working_directory;
+};
+
+class Subprocess {
+ public:
+  static absl::StatusOr<Subprocess> Spawn(const SubprocessOptions& options);
+
+  Subprocess(Subprocess&& other) noexcept;
+  Subprocess& operator=(Subprocess&& other) noexcept;
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+  // A child still running is killed and reaped: no test or server leaves
+  // orphans behind.
+  ~Subprocess();
+
+  ProcessId pid() const { return pid_; }
+  FileDescriptor& stdin_pipe() { return stdin_; }
+  FileDescriptor& stdout_pipe() { return stdout_; }
+  FileDescriptor& stderr_pipe() { return stderr_; }
+
+  // SIGKILL: the child dies at once without cleaning up, like a crash.
+  void KillAbruptly();
+  // SIGTERM: asks the child to finish.
+  void Terminate();
+
+  // The exit status if the child has ended (and reaps it), else nullopt.
+  std::optional<ExitStatus> TryWait();
+  // Waits up to `timeout` for the child to end; nullopt on timeout.
+  std::optional<ExitStatus> WaitFor(absl::Duration timeout);
+  ExitStatus Wait() { return *WaitFor(absl::InfiniteDuration()); }
+
+ private:
+  Subprocess() = default;
+  void Release();
+
+  ProcessId pid_ = 0;
+  // Becomes readable when the child ends (a Linux pidfd); -1 elsewhere.
+  FileDescriptor exit_watch_;
+  std::optional<ExitStatus> exit_status_;
+  FileDescriptor stdin_;
+  FileDescriptor stdout_;
+  FileDescriptor stderr_;
+};
+
+}  // namespace zerobuffer::platform
+
+#endif  // ZEROBUFFER_PLATFORM_SUBPROCESS_H_
