@@ -1,0 +1,53 @@
+// Buffer sizes and the options of readers and writers.
+
+#ifndef ZEROBUFFER_ZEROBUFFER_CONFIG_H_
+#define ZEROBUFFER_ZEROBUFFER_CONFIG_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace zerobuffer {
+
+// The defaults of all three upstream implementations: 1 KiB of metadata and
+// a 1 MiB payload ring. Both are rounded up to 64 bytes when the buffer is
+// created; metadata_size 0 means no metadata block.
+struct BufferConfig {
+  size_t metadata_size = 1024;
+  size_t payload_size = 1024 * 1024;
+
+  BufferConfig() = default;
+  BufferConfig(size_t metadata, size_t payload)
+      : metadata_size(metadata), payload_size(payload) {}
+};
+
+struct ReaderOptions {
+  // File mode for the segment, both semaphores and the lock files. Unset
+  // keeps the upstream behaviour (0666 filtered by the process umask); set
+  // it to 0666 to share buffers between users regardless of the umask.
+  std::optional<uint32_t> permissions;
+
+  // Also hold the lock file in the upstream C# lock directory
+  // (<temp>/zerobuffer/locks), so that C# readers see this buffer as owned.
+  bool hold_compat_lock = true;
+
+  // While a read blocks, how often the writer's liveness is checked, so a
+  // crashed writer is reported without waiting out the whole timeout.
+  std::chrono::milliseconds liveness_check_interval{100};
+};
+
+struct WriterOptions {
+  // How long write_frame and get_frame_buffer wait for space before
+  // throwing BufferFullException.
+  std::chrono::milliseconds write_timeout{5000};
+
+  // How often the reader's liveness is checked, while a write blocks for
+  // space and also between writes that find room: a write more than this
+  // long after the reader crashed throws ReaderDeadException.
+  std::chrono::milliseconds liveness_check_interval{100};
+};
+
+}  // namespace zerobuffer
+
+#endif  // ZEROBUFFER_ZEROBUFFER_CONFIG_H_

@@ -1,0 +1,173 @@
+#include "zerobuffer/owned_buffer.h"
+
+#include <utility>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "platform/paths.h"
+#include "platform/process.h"
+#include "zerobuffer/errors.h"
+#include "zerobuffer/log.h"
+#include "zerobuffer/names.h"
+#include "zerobuffer/oieb_view.h"
+#include "zerobuffer/platform_errors.h"
+
+namespace zerobuffer {
+namespace {
+
+// Far beyond any machine, yet small enough that the sums below cannot
+// overflow.
+constexpr uint64_t kMaxBlockSize = uint64_t{1} << 61;
+// C# addresses segments with int offsets.
+constexpr uint64_t kLargestSegmentForCSharp = (uint64_t{1} << 31) - 1;
+
+std::vector<platform::FileLock> AcquireLocks(const std::string& name,
+                                             const ReaderOptions& options) {
+  const std::vector<std::string> directories = LockDirectories();
+  const std::vector<std::string> paths = LockFilePaths(name);
+  std::vector<platform::FileLock> locks;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    // The first directory is the one C++ and Python peers check; the C#
+    // directory is a courtesy that must not stop us where it is unusable.
+    const bool required = i == 0;
+    if (!required && !options.hold_compat_lock) continue;
+    absl::Status status = platform::EnsureDirectory(directories[i]);
+    if (status.ok()) {
+      absl::StatusOr<platform::FileLock> lock =
+          platform::FileLock::Acquire(paths[i], options.permissions);
+      if (lock.ok()) {
+        locks.push_back(*std::move(lock));
+        continue;
+      }
+      status = lock.status();
+    }
+    if (absl::IsUnavailable(status)) {
+      throw ReaderAlreadyConnectedException(
+          absl::StrCat("buffer '", name, "' is owned by a live reader (",
+                       paths[i], " is locked)"));
+    }
+    if (required) {
+      ThrowPlatformError(status, absl::StrCat("Failed to acquire lock for "
+                                              "buffer '",
+                                              name, "'"));
+    }
+    internal::Log(LogLevel::kWarning,
+                  absl::StrCat("Not holding the C#-compatible lock for '", name,
+                               "': ", status.ToString()));
+  }
+  return locks;
+}
+
+platform::SharedMemory CreateSegment(const std::string& name,
+                                     const SegmentLayout& layout,
+                                     const ReaderOptions& options,
+                                     StaleCleanupReport& report) {
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<platform::SharedMemory> segment =
+        platform::SharedMemory::CreateExclusive(name, layout.total_size(),
+                                                options.permissions);
+    if (segment.ok()) return *std::move(segment);
+    if (!absl::IsAlreadyExists(segment.status()) || attempt > 0) {
+      ThrowPlatformError(
+          segment.status(),
+          absl::StrCat("Failed to create shared memory for buffer '", name,
+                       "' (", layout.total_size(), " bytes)"));
+    }
+    // We hold the lock, so an existing segment is a leftover unless its
+    // reader (say, one using another lock directory) is still alive.
+    if (!RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone)) {
+      throw ReaderAlreadyConnectedException(absl::StrCat(
+          "shared memory of buffer '", name, "' belongs to a live reader"));
+    }
+    report.removed_buffers.push_back(name);
+  }
+}
+
+platform::NamedSemaphore CreateSemaphore(const std::string& semaphore_name,
+                                         const ReaderOptions& options) {
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<platform::NamedSemaphore> semaphore =
+        platform::NamedSemaphore::CreateExclusive(semaphore_name, 0,
+                                                  options.permissions);
+    if (semaphore.ok()) return *std::move(semaphore);
+    if (!absl::IsAlreadyExists(semaphore.status()) || attempt > 0) {
+      ThrowPlatformError(
+          semaphore.status(),
+          absl::StrCat("Failed to create semaphore '", semaphore_name, "'"));
+    }
+    // We own the lock and a fresh segment: a semaphore of that name is a
+    // leftover of a crash between creating and removing objects.
+    platform::NamedSemaphore::Unlink(semaphore_name).IgnoreError();
+  }
+}
+
+void InitializeOieb(const platform::SharedMemory& segment,
+                    const SegmentLayout& layout) {
+  OiebView oieb(segment.data());
+  // The segment starts zeroed; fill in everything that is not 0.
+  OIEB& fields = *oieb.raw();
+  fields.oieb_size = kOiebSize;
+  fields.version = kCurrentProtocolVersion;
+  fields.metadata_size = layout.metadata_size;
+  fields.metadata_free_bytes = layout.metadata_size;
+  fields.payload_size = layout.payload_size;
+  fields.payload_free_bytes = layout.payload_size;
+  // Published last: a writer that sees our PID sees a complete OIEB.
+  oieb.Store(&OIEB::reader_pid, platform::CurrentProcessId());
+}
+
+}  // namespace
+
+SegmentLayout LayoutFor(const BufferConfig& config) {
+  if (config.payload_size == 0) {
+    throw ZeroBufferException("Invalid buffer config: payload_size is 0");
+  }
+  if (config.metadata_size > kMaxBlockSize ||
+      config.payload_size > kMaxBlockSize) {
+    throw ZeroBufferException(
+        absl::StrCat("Invalid buffer config: metadata_size ",
+                     config.metadata_size, " and payload_size ",
+                     config.payload_size, " must each be at most 2^61 bytes"));
+  }
+  return {AlignToBlock(config.metadata_size),
+          AlignToBlock(config.payload_size)};
+}
+
+OwnedBuffer CreateOwnedBuffer(const std::string& name,
+                              const BufferConfig& config,
+                              const ReaderOptions& options) {
+  const SegmentLayout layout = LayoutFor(config);
+  if (layout.total_size() > kLargestSegmentForCSharp) {
+    internal::Log(LogLevel::kWarning,
+                  absl::StrCat("Buffer '", name, "' is ", layout.total_size(),
+                               " bytes; C# peers only handle segments below "
+                               "2 GiB"));
+  }
+  StaleCleanupReport report = CleanupStaleResources();
+  std::vector<platform::FileLock> locks = AcquireLocks(name, options);
+
+  const BufferObjectNames names = BufferObjectNames::For(name);
+  platform::SharedMemory segment = CreateSegment(name, layout, options, report);
+  absl::Cleanup remove_segment = [&names] {
+    platform::SharedMemory::Unlink(names.segment).IgnoreError();
+  };
+  platform::NamedSemaphore write_semaphore =
+      CreateSemaphore(names.write_semaphore, options);
+  absl::Cleanup remove_write_semaphore = [&names] {
+    platform::NamedSemaphore::Unlink(names.write_semaphore).IgnoreError();
+  };
+  platform::NamedSemaphore read_semaphore =
+      CreateSemaphore(names.read_semaphore, options);
+
+  InitializeOieb(segment, layout);
+  std::move(remove_segment).Cancel();
+  std::move(remove_write_semaphore).Cancel();
+  return OwnedBuffer{layout,
+                     std::move(locks),
+                     std::move(segment),
+                     std::move(write_semaphore),
+                     std::move(read_semaphore),
+                     std::move(report)};
+}
+
+}  // namespace zerobuffer
