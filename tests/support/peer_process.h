@@ -1,0 +1,48 @@
+// A peer process for multi-process tests: //tests/multiprocess:zb_peer
+// driven one command line at a time over its stdin, answering one line each
+// on its stdout (see peer_main.cc for the commands).
+
+#ifndef ZEROBUFFER_TESTS_SUPPORT_PEER_PROCESS_H_
+#define ZEROBUFFER_TESTS_SUPPORT_PEER_PROCESS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "platform/subprocess.h"
+
+namespace zerobuffer::testing {
+
+class PeerProcess {
+ public:
+  // Starts the peer binary named by $ZB_PEER (set by the BUILD rule).
+  static absl::StatusOr<PeerProcess> Start();
+
+  // Sends `command` without waiting for the answer.
+  absl::Status Post(const std::string& command);
+  // The next answer line, or kDeadlineExceeded when none came in time
+  // (kUnavailable when the peer exited).
+  absl::StatusOr<std::string> AwaitReply(absl::Duration timeout);
+  // Post + AwaitReply.
+  absl::StatusOr<std::string> Send(const std::string& command,
+                                   absl::Duration timeout = absl::Seconds(30));
+
+  // Closes the peer's stdin, so it closes its reader and writer and exits,
+  // and waits for that; kills it if it does not exit within `timeout`.
+  platform::ExitStatus Finish(absl::Duration timeout = absl::Seconds(10));
+
+  platform::ProcessId pid() const { return process_.pid(); }
+  // SIGKILL and reap: the peer dies like a crash, leaving its objects.
+  void KillAbruptly();
+
+ private:
+  explicit PeerProcess(platform::Subprocess process)
+      : process_(std::move(process)) {}
+
+  platform::Subprocess process_;
+  std::string pending_;  // bytes read past the last answer line
+};
+
+}  // namespace zerobuffer::testing
+
+#endif  // ZEROBUFFER_TESTS_SUPPORT_PEER_PROCESS_H_
