@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <utility>
 
@@ -58,12 +59,14 @@ absl::Status FileDescriptor::WriteAll(const char* data, size_t size) {
 }
 
 absl::StatusOr<bool> FileDescriptor::WaitReadable(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  // Monotonic, so wall-clock steps neither stretch nor cut the wait.
+  const auto start = std::chrono::steady_clock::now();
   while (true) {
     int timeout_ms = -1;
     if (timeout != absl::InfiniteDuration()) {
-      const absl::Duration left =
-          std::max(deadline - absl::Now(), absl::ZeroDuration());
+      const absl::Duration left = std::max(
+          timeout - absl::FromChrono(std::chrono::steady_clock::now() - start),
+          absl::ZeroDuration());
       timeout_ms = static_cast<int>(std::min<int64_t>(
           absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))),
           INT_MAX));

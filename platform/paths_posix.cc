@@ -17,11 +17,12 @@ std::string CompatLockDirectory() {
   // .NET's Path.GetTempPath() on Unix: $TMPDIR if set, else /tmp.
   const char* tmpdir = std::getenv("TMPDIR");
   std::string temp = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
-  while (temp.size() > 1 && temp.back() == '/') temp.pop_back();
+  while (!temp.empty() && temp.back() == '/') temp.pop_back();
   return absl::StrCat(temp, "/zerobuffer/locks");
 }
 
 std::string JoinPath(const std::string& directory, const std::string& file) {
+  if (directory.empty()) return file;
   if (absl::EndsWith(directory, "/")) return absl::StrCat(directory, file);
   return absl::StrCat(directory, "/", file);
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <thread>
@@ -107,9 +108,22 @@ absl::StatusOr<Subprocess> Subprocess::Spawn(const SubprocessOptions& options) {
   std::vector<std::string> env_strings = MergedEnvironment(options.environment);
   std::vector<char*> argv = PointersTo(argv_strings);
   std::vector<char*> envp = PointersTo(env_strings);
+  // A child starts with default signal dispositions and nothing blocked,
+  // whatever this process ignores (SIGPIPE) or its calling thread blocks.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t all_signals;
+  sigset_t no_signals;
+  sigfillset(&all_signals);
+  sigemptyset(&no_signals);
+  posix_spawnattr_setsigdefault(&attributes, &all_signals);
+  posix_spawnattr_setsigmask(&attributes, &no_signals);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = 0;
-  const int error =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  const int error = posix_spawn(&pid, argv[0], &actions, &attributes,
+                                argv.data(), envp.data());
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     return absl::ErrnoToStatus(
@@ -193,10 +207,12 @@ std::optional<ExitStatus> Subprocess::WaitFor(absl::Duration timeout) {
     }
   }
   // Kernels without pidfd: poll with a short back-off.
-  const absl::Time deadline = absl::Now() + timeout;
+  const auto start = std::chrono::steady_clock::now();
   absl::Duration pause = absl::Microseconds(100);
   while (!TryWait().has_value()) {
-    if (absl::Now() >= deadline) return std::nullopt;
+    if (absl::FromChrono(std::chrono::steady_clock::now() - start) >= timeout) {
+      return std::nullopt;
+    }
     std::this_thread::sleep_for(absl::ToChronoMicroseconds(pause));
     pause = std::min(pause * 2, absl::Milliseconds(10));
   }
