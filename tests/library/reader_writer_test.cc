@@ -5,10 +5,14 @@
 #include <thread>
 #include <vector>
 
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
-#include "tests/library/library_test_fixture.h"
+#include "tests/support/leak_checked_test.h"
+#include "tests/support/leftovers.h"
+#include "tests/support/unique_names.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
 
@@ -39,7 +43,9 @@ WriterOptions QuickTimeout() {
   return options;
 }
 
-using ReaderWriterTest = BufferTest;
+using ReaderWriterTest = LeakCheckedTest;
+
+std::string Name(const std::string& tag) { return UniqueBufferName(tag); }
 
 TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
   const std::string name = Name("basic");

@@ -13,7 +13,7 @@
 #include "platform/file_lock.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
-#include "tests/support/leftovers.h"
+#include "tests/support/leak_checked_test.h"
 #include "tests/support/peer_process.h"
 #include "tests/support/unique_names.h"
 #include "zerobuffer/names.h"
@@ -32,14 +32,13 @@ using ::testing::StartsWith;
 
 constexpr milliseconds kReadTimeout{5000};
 
-class MultiProcessTest : public ::testing::Test {
+class MultiProcessTest : public LeakCheckedTest {
  protected:
   void TearDown() override {
     // Peers first: they close their readers and writers on the way out.
     for (PeerProcess& peer : peers_) peer.Finish();
     peers_.clear();
-    const std::vector<std::string> left = RemoveLeftovers(TestProcessMarker());
-    EXPECT_THAT(left, IsEmpty()) << "the test left these objects behind";
+    LeakCheckedTest::TearDown();
   }
 
   PeerProcess& StartPeer() {

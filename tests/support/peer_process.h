@@ -5,11 +5,13 @@
 #ifndef ZEROBUFFER_TESTS_SUPPORT_PEER_PROCESS_H_
 #define ZEROBUFFER_TESTS_SUPPORT_PEER_PROCESS_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "platform/subprocess.h"
+#include "tests/support/pipe_reader.h"
 
 namespace zerobuffer::testing {
 
@@ -31,16 +33,18 @@ class PeerProcess {
   // and waits for that; kills it if it does not exit within `timeout`.
   platform::ExitStatus Finish(absl::Duration timeout = absl::Seconds(10));
 
-  platform::ProcessId pid() const { return process_.pid(); }
+  platform::ProcessId pid() const { return process_->pid(); }
   // SIGKILL and reap: the peer dies like a crash, leaving its objects.
   void KillAbruptly();
 
  private:
-  explicit PeerProcess(platform::Subprocess process)
-      : process_(std::move(process)) {}
+  explicit PeerProcess(std::unique_ptr<platform::Subprocess> process)
+      : process_(std::move(process)),
+        replies_(std::make_unique<PipeReader>(&process_->stdout_pipe())) {}
 
-  platform::Subprocess process_;
-  std::string pending_;  // bytes read past the last answer line
+  // Heap-held, so the reader's pointer to the pipe survives moves.
+  std::unique_ptr<platform::Subprocess> process_;
+  std::unique_ptr<PipeReader> replies_;
 };
 
 }  // namespace zerobuffer::testing
