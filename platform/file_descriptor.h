@@ -44,6 +44,9 @@ class FileDescriptor {
   // `timeout`. False on timeout.
   absl::StatusOr<bool> WaitReadable(absl::Duration timeout);
 
+  // Whether the descriptor is a terminal (someone typing, not a program).
+  bool IsTerminal() const;
+
  private:
   int fd_ = -1;
 };
@@ -58,6 +61,12 @@ absl::StatusOr<Pipe> CreatePipe();
 // Makes writes to a closed pipe fail with EPIPE instead of killing the
 // process, as a server whose client went away needs.
 void IgnoreBrokenPipeSignal();
+
+// For a process whose stdout carries a protocol: returns a private
+// descriptor for the original stdout and points descriptor 1 at stderr, so
+// stray output (a library's printf, a sanitizer report) can never corrupt
+// the protocol stream.
+absl::StatusOr<FileDescriptor> ReserveStdoutForProtocol();
 
 }  // namespace zerobuffer::platform
 

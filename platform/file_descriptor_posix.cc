@@ -79,6 +79,8 @@ absl::StatusOr<bool> FileDescriptor::WaitReadable(absl::Duration timeout) {
   }
 }
 
+bool FileDescriptor::IsTerminal() const { return isatty(fd_) == 1; }
+
 absl::StatusOr<Pipe> CreatePipe() {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2");
@@ -86,5 +88,12 @@ absl::StatusOr<Pipe> CreatePipe() {
 }
 
 void IgnoreBrokenPipeSignal() { signal(SIGPIPE, SIG_IGN); }
+
+absl::StatusOr<FileDescriptor> ReserveStdoutForProtocol() {
+  absl::StatusOr<FileDescriptor> protocol = FileDescriptor::Duplicate(1);
+  if (!protocol.ok()) return protocol.status();
+  if (dup2(2, 1) < 0) return absl::ErrnoToStatus(errno, "dup2(2, 1)");
+  return protocol;
+}
 
 }  // namespace zerobuffer::platform

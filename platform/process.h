@@ -4,6 +4,9 @@
 #define ZEROBUFFER_PLATFORM_PROCESS_H_
 
 #include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
 
 namespace zerobuffer::platform {
 
@@ -16,6 +19,9 @@ ProcessId CurrentProcessId();
 // not signal (another user's) counts as alive, a zombie as dead: what matters
 // to a peer is whether the process can still touch the buffer.
 bool IsProcessAlive(ProcessId pid);
+
+// The path of this process's executable, to start another copy of it.
+absl::StatusOr<std::string> CurrentExecutablePath();
 
 // Ends this process at once, as a crash would: no destructors, no atexit
 // handlers, no flushing, so shared resources stay behind (SIGKILL on POSIX,

@@ -35,6 +35,13 @@ bool IsProcessAlive(ProcessId pid) {
   return !IsZombie(pid);
 }
 
+absl::StatusOr<std::string> CurrentExecutablePath() {
+  char path[4096];
+  const ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (length < 0) return absl::ErrnoToStatus(errno, "readlink(/proc/self/exe)");
+  return std::string(path, static_cast<size_t>(length));
+}
+
 void DieAbruptly() {
   kill(getpid(), SIGKILL);
   _exit(137);  // Unreachable unless SIGKILL could not be sent.

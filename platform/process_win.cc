@@ -3,8 +3,10 @@
 #include <windows.h>
 
 #include <cstdlib>
+#include <string>
 
 #include "platform/process.h"
+#include "platform/win32_errors.h"
 
 namespace zerobuffer::platform {
 
@@ -27,6 +29,18 @@ bool IsProcessAlive(ProcessId pid) {
   const bool alive = WaitForSingleObject(process, 0) == WAIT_TIMEOUT;
   CloseHandle(process);
   return alive;
+}
+
+absl::StatusOr<std::string> CurrentExecutablePath() {
+  // Long enough for \\?\ paths; a shorter buffer would silently truncate.
+  std::wstring path(32768, L'\0');
+  const DWORD length = GetModuleFileNameW(nullptr, path.data(),
+                                          static_cast<DWORD>(path.size()));
+  if (length == 0 || length >= path.size()) {
+    return win32::Win32Error(GetLastError(), "GetModuleFileNameW");
+  }
+  path.resize(length);
+  return win32::Narrow(path);
 }
 
 void DieAbruptly() {
