@@ -42,6 +42,17 @@ absl::StatusOr<std::string> PipeReader::ReadUntil(const std::string& terminator,
   }
 }
 
+absl::StatusOr<std::string> PipeReader::ReadBytes(size_t count,
+                                                  absl::Duration timeout) {
+  const Deadline deadline = Deadline::After(absl::ToChronoNanoseconds(timeout));
+  while (buffered_.size() < count) {
+    absl::StatusOr<bool> more = Fill(Left(deadline));
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::UnavailableError("end of stream");
+  }
+  return Take(count, 0);
+}
+
 absl::StatusOr<std::string> PipeReader::ReadToEnd(absl::Duration timeout) {
   const Deadline deadline = Deadline::After(absl::ToChronoNanoseconds(timeout));
   while (true) {

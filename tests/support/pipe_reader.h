@@ -26,6 +26,9 @@ class PipeReader {
   absl::StatusOr<std::string> ReadUntil(const std::string& terminator,
                                         absl::Duration timeout);
 
+  // Exactly `count` bytes; kUnavailable if the stream ends first.
+  absl::StatusOr<std::string> ReadBytes(size_t count, absl::Duration timeout);
+
   // Everything until the end of the stream.
   absl::StatusOr<std::string> ReadToEnd(absl::Duration timeout);
 

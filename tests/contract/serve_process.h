@@ -1,0 +1,52 @@
+// The real serve binary under test, spoken to at the byte level.
+
+#ifndef ZEROBUFFER_TESTS_CONTRACT_SERVE_PROCESS_H_
+#define ZEROBUFFER_TESTS_CONTRACT_SERVE_PROCESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "platform/subprocess.h"
+#include "tests/support/pipe_reader.h"
+
+namespace zerobuffer::testing {
+
+using Json = nlohmann::json;
+
+class ServeProcess {
+ public:
+  // Starts $ZB_SERVE (set by the BUILD rule) with `arguments`, Harmony's
+  // environment for `host_pid` and feature 1, and piped stdin/stdout.
+  static absl::StatusOr<ServeProcess> Start(
+      uint64_t host_pid, const std::vector<std::string>& arguments = {});
+
+  // Raw bytes, exactly as given.
+  absl::Status WriteRaw(const std::string& bytes);
+  // One framed message.
+  absl::Status Send(const Json& message);
+  // The next message the serve wrote. Its frame must be exactly what
+  // Harmony's strict reader accepts, "Content-Length: N\r\n\r\n" and N
+  // bytes of JSON; anything else on stdout is an error.
+  absl::StatusOr<Json> Receive(absl::Duration timeout = absl::Seconds(20));
+  // Send + Receive of a request with Harmony's shape.
+  absl::StatusOr<Json> Call(const Json& id, const std::string& method,
+                            const Json& params);
+
+  void CloseStdin();
+  std::optional<platform::ExitStatus> WaitFor(absl::Duration timeout);
+  platform::ProcessId pid() const { return process_->pid(); }
+
+ private:
+  explicit ServeProcess(std::unique_ptr<platform::Subprocess> process);
+
+  std::unique_ptr<platform::Subprocess> process_;
+  std::unique_ptr<PipeReader> output_;
+};
+
+}  // namespace zerobuffer::testing
+
+#endif  // ZEROBUFFER_TESTS_CONTRACT_SERVE_PROCESS_H_
