@@ -18,6 +18,7 @@
 #include "steps/step_failure.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/stream_state.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::steps {
@@ -33,25 +34,6 @@ constexpr milliseconds kFullTimeout{100};
 constexpr size_t kDefaultFrameSize = 1024;
 constexpr int kMaxFramesUntilFull = 100;
 constexpr char kWriterTask[] = "writer";
-
-// What the reader side remembers between its steps.
-struct ReaderState {
-  // Kept until "signals space available".
-  Frame held;
-  // A copy of the last frame read, for the "validate" steps.
-  std::vector<std::byte> last_payload;
-  uint64_t last_sequence = 0;
-  // Sequence numbers of frames read, in order.
-  std::vector<uint64_t> sequences;
-  std::optional<std::string> sequence_error;
-};
-
-// What the writer side remembers between its steps.
-struct WriterState {
-  size_t zero_copy_size = 0;
-  bool zero_copy_reserved = false;
-  int frames_until_full = 0;
-};
 
 Frame ReadNextFrame(StepContext& context) {
   Frame frame = context.State<Endpoints>().reader().read_frame(kReadTimeout);
@@ -71,12 +53,6 @@ absl::Status ExpectPattern(std::span<const std::byte> data, uint64_t sequence,
         ", expected ", static_cast<int>(PatternByte(*bad, sequence))));
   }
   return absl::OkStatus();
-}
-
-void Remember(ReaderState& state, Frame& frame) {
-  const std::span<const std::byte> payload = frame.span();
-  state.last_payload.assign(payload.begin(), payload.end());
-  state.last_sequence = frame.sequence();
 }
 
 // Writes one frame with the given timeout; false when the ring stayed full.
@@ -164,7 +140,7 @@ ZB_STEP(kThen,
         "size '(\\d+)'",
         [](StepContext& context, const std::string&, uint64_t sequence,
            uint64_t size) -> absl::Status {
-          ReaderState& state = context.State<ReaderState>();
+          ReadState& state = context.State<ReadState>();
           Frame frame = ReadNextFrame(context);
           if (frame.sequence() != sequence || frame.size() != size) {
             return Failed(absl::StrCat("expected frame ", sequence, " of ",
@@ -175,14 +151,14 @@ ZB_STEP(kThen,
           const absl::Status content =
               ExpectPattern(frame.span(), sequence, "frame payload");
           if (!content.ok()) return content;
-          Remember(state, frame);
+          state.Remember(frame);
           state.held = std::move(frame);
           return absl::OkStatus();
         });
 
 ZB_STEP(kThen, "the '([^']*)' process should validate frame data",
         [](StepContext& context, const std::string&) -> absl::Status {
-          const ReaderState& state = context.State<ReaderState>();
+          const ReadState& state = context.State<ReadState>();
           if (state.last_payload.empty()) {
             return Failed("no frame has been read to validate");
           }
@@ -192,7 +168,7 @@ ZB_STEP(kThen, "the '([^']*)' process should validate frame data",
 
 ZB_STEP(kThen, "the '([^']*)' process signals space available",
         [](StepContext& context, const std::string&) -> absl::Status {
-          Frame& held = context.State<ReaderState>().held;
+          Frame& held = context.State<ReadState>().held;
           if (held.valid()) {
             context.log().Info(
                 absl::StrCat("Releasing frame ", held.sequence()));
@@ -207,7 +183,7 @@ ZB_STEP(kThen,
         "the '([^']*)' process should read frame with sequence '(\\d+)';?",
         [](StepContext& context, const std::string&,
            uint64_t sequence) -> absl::Status {
-          ReaderState& state = context.State<ReaderState>();
+          ReadState& state = context.State<ReadState>();
           Frame frame = ReadNextFrame(context);
           if (frame.sequence() != sequence) {
             return Failed(absl::StrCat("expected frame ", sequence,
@@ -217,7 +193,7 @@ ZB_STEP(kThen,
               frame.span(), sequence, absl::StrCat("frame ", sequence));
           if (!content.ok()) return content;
           state.sequences.push_back(sequence);
-          Remember(state, frame);
+          state.Remember(frame);
           state.held = std::move(frame);
           return absl::OkStatus();
         });
@@ -227,7 +203,7 @@ ZB_STEP(kThen,
         "order",
         [](StepContext& context, const std::string&) -> absl::Status {
           const std::vector<uint64_t>& read =
-              context.State<ReaderState>().sequences;
+              context.State<ReadState>().sequences;
           if (read.empty()) return Failed("no frames have been read");
           for (size_t i = 1; i < read.size(); ++i) {
             if (read[i] != read[i - 1] + 1) {
@@ -254,7 +230,7 @@ ZB_STEP(kWhen, "the '([^']*)' process writes frames until buffer is full",
             return Failed(absl::StrCat("the buffer took ", written,
                                        " frames without filling up"));
           }
-          context.State<WriterState>().frames_until_full = written;
+          context.State<WriteState>().frames_until_full = written;
           context.log().Info(
               absl::StrCat("Buffer full after ", written, " frames"));
           return absl::OkStatus();
@@ -276,9 +252,9 @@ ZB_STEP(kThen, "the '([^']*)' process should experience timeout on next write",
 
 ZB_STEP(kWhen, "the '([^']*)' process reads one frame",
         [](StepContext& context, const std::string&) -> absl::Status {
-          ReaderState& state = context.State<ReaderState>();
+          ReadState& state = context.State<ReadState>();
           Frame frame = ReadNextFrame(context);
-          Remember(state, frame);
+          state.Remember(frame);
           state.held = std::move(frame);
           return absl::OkStatus();
         });
@@ -300,27 +276,30 @@ ZB_STEP(kWhen,
         "the '([^']*)' process requests zero-copy frame of size '(\\d+)'",
         [](StepContext& context, const std::string&,
            uint64_t size) -> absl::Status {
-          context.State<WriterState>().zero_copy_size = size;
+          context.State<WriteState>().zero_copy_size = size;
           return absl::OkStatus();
         });
 
 ZB_STEP(kWhen, "the '([^']*)' process fills zero-copy buffer with test pattern",
         [](StepContext& context, const std::string&) -> absl::Status {
-          WriterState& state = context.State<WriterState>();
+          WriteState& state = context.State<WriteState>();
           if (state.zero_copy_size == 0) {
             return Failed("no zero-copy frame size was requested");
           }
+          // get_frame_buffer sets `sequence`; it must run before the
+          // pattern reads it.
           uint64_t sequence = 0;
-          FillPattern(context.State<Endpoints>().writer().get_frame_buffer(
-                          state.zero_copy_size, sequence),
-                      sequence);
+          const std::span<std::byte> buffer =
+              context.State<Endpoints>().writer().get_frame_buffer(
+                  state.zero_copy_size, sequence);
+          FillPattern(buffer, sequence);
           state.zero_copy_reserved = true;
           return absl::OkStatus();
         });
 
 ZB_STEP(kWhen, "the '([^']*)' process commits zero-copy frame",
         [](StepContext& context, const std::string&) -> absl::Status {
-          WriterState& state = context.State<WriterState>();
+          WriteState& state = context.State<WriteState>();
           if (!state.zero_copy_reserved) {
             return Failed("no zero-copy buffer was filled");
           }
@@ -332,21 +311,21 @@ ZB_STEP(kWhen, "the '([^']*)' process commits zero-copy frame",
 ZB_STEP(kThen, "the '([^']*)' process should read frame with size '(\\d+)'",
         [](StepContext& context, const std::string&,
            uint64_t size) -> absl::Status {
-          ReaderState& state = context.State<ReaderState>();
+          ReadState& state = context.State<ReadState>();
           Frame frame = ReadNextFrame(context);
           if (frame.size() != size) {
             return Failed(absl::StrCat(
                 "expected a frame of ", size, " bytes, read ", frame.size(),
                 " bytes (frame ", frame.sequence(), ")"));
           }
-          Remember(state, frame);
+          state.Remember(frame);
           return absl::OkStatus();
         });
 
 ZB_STEP(kThen,
         "the '([^']*)' process should verify frame data matches test pattern",
         [](StepContext& context, const std::string&) -> absl::Status {
-          const ReaderState& state = context.State<ReaderState>();
+          const ReadState& state = context.State<ReadState>();
           if (state.last_payload.empty()) {
             return Failed("no frame has been read to verify");
           }
@@ -424,7 +403,7 @@ ZB_STEP(
     "read",
     [](StepContext& context, const std::string&,
        uint64_t delay_ms) -> absl::Status {
-      ReaderState& state = context.State<ReaderState>();
+      ReadState& state = context.State<ReadState>();
       Reader& reader = context.State<Endpoints>().reader();
       // Stop well inside the step limit, with what was read so far.
       const auto give_up =
@@ -459,7 +438,7 @@ ZB_STEP(
 ZB_STEP(kThen, "the '([^']*)' process should have read '(\\d+)' frames",
         [](StepContext& context, const std::string&,
            uint64_t expected) -> absl::Status {
-          const size_t read = context.State<ReaderState>().sequences.size();
+          const size_t read = context.State<ReadState>().sequences.size();
           if (read != expected) {
             return Failed(
                 absl::StrCat("read ", read, " frames, expected ", expected));
@@ -473,7 +452,7 @@ ZB_STEP(kThen,
         [](StepContext& context, const std::string&,
            uint64_t first) -> absl::Status {
           const std::vector<uint64_t>& read =
-              context.State<ReaderState>().sequences;
+              context.State<ReadState>().sequences;
           if (read.empty()) return Failed("no frames have been read");
           for (size_t i = 0; i < read.size(); ++i) {
             if (read[i] != first + i) {
@@ -487,7 +466,7 @@ ZB_STEP(kThen,
 ZB_STEP(kThen, "no sequence errors should have occurred",
         [](StepContext& context) -> absl::Status {
           const std::optional<std::string>& error =
-              context.State<ReaderState>().sequence_error;
+              context.State<ReadState>().sequence_error;
           if (error.has_value()) return Failed(*error);
           return absl::OkStatus();
         });

@@ -15,12 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "steps/step_type.h"
 #include "tests/harmony/gherkin.h"
 
 namespace zerobuffer::harmony {
 
 // The integers are the wire values of executeStep's StepType (§5.3).
-enum class StepType { kGiven = 0, kWhen = 1, kThen = 2 };
+// Given 0, When 1, Then 2: the integers Harmony sends.
+using StepType = steps::StepType;
 
 // The process a step text names (§6.1), as written, or nullopt. Harmony
 // turns "readers"/"writers" (exactly these spellings) into "reader"/"writer".

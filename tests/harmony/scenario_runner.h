@@ -1,0 +1,74 @@
+// Runs one scenario the way Harmony does (harmony-contract §2.3, §5, §6):
+// one serve process per role, health and initialize, the routed steps one
+// at a time (broadcasts to every process at once, waits, kills, crashes and
+// shutdowns carried out by the runner itself), and Harmony's stop at the
+// end. Then it removes what the scenario's buffers left behind, which
+// Harmony does not, so that one scenario cannot disturb the next.
+
+#ifndef ZEROBUFFER_TESTS_HARMONY_SCENARIO_RUNNER_H_
+#define ZEROBUFFER_TESTS_HARMONY_SCENARIO_RUNNER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "tests/harmony/gherkin.h"
+
+namespace zerobuffer::harmony {
+
+struct RunnerOptions {
+  // Role -> serve command line (argv[0] a path). The key "*" is the default
+  // for roles without their own.
+  std::map<std::string, std::vector<std::string>> serve_commands;
+  // Role -> the platform name sent in initialize; "cpp" when absent.
+  std::map<std::string, std::string> platforms;
+  // Harmony's processInitializationDelayMs: slept after starting each
+  // process.
+  absl::Duration process_init_delay = absl::Seconds(1);
+  // Harmony has no limit; ours keeps a stuck serve from hanging the run.
+  absl::Duration call_timeout = absl::Seconds(60);
+  // Harmony never sends tables (§6.5). When true, a step's table goes out
+  // as "Table": [[cells...]...] in its executeStep object.
+  bool send_tables = false;
+  // Harmony runs @windows scenarios everywhere (§6.7); we skip them unless
+  // told otherwise, as they cannot pass on Linux.
+  bool skip_windows_scenarios = true;
+};
+
+struct StepResult {
+  std::string text;
+  int line = 0;
+  // The target process, "broadcast", or "harmony" for the steps Harmony
+  // carries out itself.
+  std::string process;
+  bool passed = false;
+  std::string error;
+  absl::Duration duration;
+};
+
+struct ScenarioResult {
+  enum class Outcome { kPassed, kFailed, kSkipped };
+
+  std::string feature;  // the feature's file name
+  std::string scenario;
+  Outcome outcome = Outcome::kPassed;
+  // Why it failed (the step's line and text with the error), or why it was
+  // skipped.
+  std::string reason;
+  // Every step attempted, the failed one last.
+  std::vector<StepResult> steps;
+  absl::Duration duration;
+  // Paths of the ZeroBuffer objects of the scenario's buffers that were
+  // still there once its processes had exited. Information only: a crash
+  // leaves its buffers on purpose. The runner removes them; the scenario
+  // fails only if that does not work.
+  std::vector<std::string> leftovers;
+};
+
+ScenarioResult RunScenario(const Feature& feature, const Scenario& scenario,
+                           const RunnerOptions& options);
+
+}  // namespace zerobuffer::harmony
+
+#endif  // ZEROBUFFER_TESTS_HARMONY_SCENARIO_RUNNER_H_
