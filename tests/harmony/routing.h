@@ -20,8 +20,7 @@
 
 namespace zerobuffer::harmony {
 
-// The integers are the wire values of executeStep's StepType (§5.3).
-// Given 0, When 1, Then 2: the integers Harmony sends.
+// Given 0, When 1, Then 2: the wire values of executeStep's StepType (§5.3).
 using StepType = steps::StepType;
 
 // The process a step text names (§6.1), as written, or nullopt. Harmony
