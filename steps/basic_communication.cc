@@ -16,6 +16,7 @@
 #include "steps/context.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
+#include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/stream_state.h"
@@ -34,6 +35,11 @@ constexpr milliseconds kFullTimeout{100};
 constexpr size_t kDefaultFrameSize = 1024;
 constexpr int kMaxFramesUntilFull = 100;
 constexpr char kWriterTask[] = "writer";
+
+// "with default config": upstream C# uses 1024/10240, too small for the
+// 10 MiB frames of scenarios 7.4 and 14.1. 32 MiB holds two 10 MiB frames at
+// any write position (a frame always fits in half the ring).
+const BufferConfig kDefaultConfig(1024, 32 << 20);
 
 Frame ReadNextFrame(StepContext& context) {
   Frame frame = context.State<Endpoints>().reader().read_frame(kReadTimeout);
@@ -93,6 +99,19 @@ ZB_STEP(kGiven,
           return absl::OkStatus();
         });
 
+ZB_STEP(kGiven,
+        "the '([^']*)' process creates buffer '([^']*)' with default config",
+        [](StepContext& context, const std::string&,
+           const std::string& buffer) -> absl::Status {
+          const std::string name = context.PhysicalName(buffer);
+          context.State<Endpoints>().CreateReader(name, kDefaultConfig);
+          context.log().Info(absl::StrCat(
+              "Created buffer ", name, " with the default config (metadata ",
+              kDefaultConfig.metadata_size, ", payload ",
+              kDefaultConfig.payload_size, ")"));
+          return absl::OkStatus();
+        });
+
 ZB_STEP(kWhen, "the '([^']*)' process connects to buffer '([^']*)'",
         [](StepContext& context, const std::string&,
            const std::string& buffer) -> absl::Status {
@@ -132,6 +151,26 @@ ZB_STEP(kWhen, "the '([^']*)' process writes frame with size '(\\d+)'",
         [](StepContext& context, const std::string&,
            uint64_t size) -> absl::Status {
           context.State<Endpoints>().writer().write_frame(MakePattern(size, 0));
+          return absl::OkStatus();
+        });
+
+ZB_STEP(kWhen, "the '([^']*)' process writes frame with data '([^']*)'",
+        [](StepContext& context, const std::string&,
+           const std::string& text) -> absl::Status {
+          // UTF-8 bytes without a terminator (step-catalog 2.2).
+          context.State<Endpoints>().writer().write_frame(text.data(),
+                                                          text.size());
+          return absl::OkStatus();
+        });
+
+// Routed to the process already holding a writer: a second Writer on the
+// same buffer, expected to be refused.
+ZB_STEP(kWhen,
+        "a second '([^']*)' process attempts to connect to buffer '([^']*)'",
+        [](StepContext& context, const std::string&,
+           const std::string& buffer) -> absl::Status {
+          const std::string name = context.PhysicalName(buffer);
+          Attempt(context, [&name] { Writer second(name); });
           return absl::OkStatus();
         });
 
