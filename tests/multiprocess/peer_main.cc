@@ -10,11 +10,20 @@
 //   read COUNT TIMEOUT_MS [DELAY_MS]         read and check COUNT frames
 //   close                                    close the reader and writer
 //
+//   serve CHANNEL single|pool DELAY_MS       run an echo duplex server whose
+//                                            handler takes DELAY_MS (pool:
+//                                            DELAY_MS minus 5 x (seq % 8))
+//   server_errors                            errors the server reported
+//   client CHANNEL                           become a duplex client
+//   send COUNT SIZE                          send COUNT pattern requests
+//   receive COUNT TIMEOUT_MS                 receive and check COUNT echoes
+//
 // Answers are "ok[ DETAIL]" or "error CODE MESSAGE", CODE being the
 // library's ErrorCodeName (or Usage, Timeout, Mismatch). Frames carry the
 // pattern (i + sequence) % 256; reads check sequences and patterns and release
 // each frame. The process exits when stdin closes.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -27,6 +36,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "steps/support/data_patterns.h"
+#include "zerobuffer/duplex/duplex_client.h"
+#include "zerobuffer/duplex/duplex_server.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::testing {
@@ -84,10 +95,77 @@ class Peer {
       writer_.reset();
       return "ok";
     }
+    if (verb == "serve") return Serve(words);
+    if (verb == "server_errors")
+      return absl::StrCat("ok ", server_errors_.load());
+    if (verb == "client") {
+      client_.emplace(words.at(1), BufferConfig(0, 1 << 20));
+      return "ok";
+    }
+    if (verb == "send") {
+      const uint64_t count = Number(words, 1);
+      for (uint64_t i = 0; i < count; ++i) {
+        const uint64_t sequence = TheClient().send_request(
+            steps::MakePattern(Number(words, 2), next_request_));
+        if (sequence != next_request_++) {
+          return absl::StrCat("error Mismatch request sequence ", sequence);
+        }
+      }
+      return absl::StrCat("ok ", count);
+    }
+    if (verb == "receive") return Receive(words);
     throw UsageError{absl::StrCat("unknown command '", verb, "'")};
   }
 
  private:
+  duplex::DuplexClient& TheClient() {
+    if (!client_.has_value()) throw UsageError{"not a duplex client"};
+    return *client_;
+  }
+
+  std::string Serve(const std::vector<std::string>& words) {
+    const bool pool = words.at(2) == "pool";
+    const uint64_t delay_ms = Number(words, 3);
+    server_.emplace(words.at(1), BufferConfig(4096, 1 << 20));
+    server_->add_error_handler(
+        [this](std::exception_ptr) { ++server_errors_; });
+    server_->start(
+        [pool, delay_ms](const Frame& request) {
+          // In a pool, later requests finish first.
+          const uint64_t skew = pool ? 5 * (request.sequence() % 8) : 0;
+          std::this_thread::sleep_for(
+              std::chrono::milliseconds(delay_ms > skew ? delay_ms - skew : 0));
+          const std::span<const std::byte> bytes = request.span();
+          return std::vector<std::byte>(bytes.begin(), bytes.end());
+        },
+        nullptr,
+        pool ? duplex::ProcessingMode::kThreadPool
+             : duplex::ProcessingMode::kSingleThread);
+    return "ok";
+  }
+
+  // Echoes of the requests numbered from next_response_, in order.
+  std::string Receive(const std::vector<std::string>& words) {
+    const uint64_t count = Number(words, 1);
+    const std::chrono::milliseconds timeout(Number(words, 2));
+    for (uint64_t i = 0; i < count; ++i) {
+      Frame response = TheClient().receive_response(timeout);
+      if (!response.valid()) {
+        return absl::StrCat("error Timeout no response after ", i);
+      }
+      if (response.sequence() != next_response_) {
+        return absl::StrCat("error Mismatch response ", response.sequence(),
+                            ", expected ", next_response_);
+      }
+      if (steps::FindPatternMismatch(response.span(), next_response_)) {
+        return absl::StrCat("error Mismatch response ", next_response_,
+                            " is not the echo of its request");
+      }
+      ++next_response_;
+    }
+    return absl::StrCat("ok ", count);
+  }
+
   Writer& TheWriter() {
     if (!writer_.has_value()) throw UsageError{"not connected as a writer"};
     return *writer_;
@@ -142,6 +220,11 @@ class Peer {
   std::optional<Reader> reader_;
   std::optional<Writer> writer_;
   uint64_t next_sequence_ = 1;
+  std::optional<duplex::ImmutableDuplexServer> server_;
+  std::atomic<int> server_errors_{0};
+  std::optional<duplex::DuplexClient> client_;
+  uint64_t next_request_ = 1;
+  uint64_t next_response_ = 1;
 };
 
 }  // namespace

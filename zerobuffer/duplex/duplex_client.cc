@@ -18,6 +18,9 @@ namespace {
 constexpr std::chrono::seconds kRecycleWait{5};
 constexpr std::chrono::milliseconds kAbsentGrace{250};
 
+// While waiting for a response, how often the server's liveness is checked.
+constexpr std::chrono::milliseconds kServerCheckInterval{100};
+
 // A server gives every client a fresh request buffer (one no client has
 // written to). Right after a client leaves, the old buffer lingers until
 // the server notices; requests written there would be lost with it.
@@ -87,7 +90,22 @@ uint64_t DuplexClient::commit_request() {
 }
 
 Frame DuplexClient::receive_response(std::chrono::milliseconds timeout) {
-  return response_reader_.read_frame(timeout);
+  // The response buffer alone cannot tell a server that died before it
+  // ever answered from one that is still working; the request buffer can.
+  const Deadline deadline = Deadline::After(timeout);
+  while (true) {
+    Frame response = response_reader_.read_frame(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            absl::ToChronoNanoseconds(
+                deadline.RemainingAtMost(kServerCheckInterval))));
+    if (response.valid()) return response;
+    if (!request_writer_.is_reader_connected()) {
+      throw WriterDeadException(absl::StrCat("the server of duplex channel '",
+                                             channel_,
+                                             "' is gone and left no response"));
+    }
+    if (deadline.Expired()) return response;
+  }
 }
 
 bool DuplexClient::is_server_connected() const {

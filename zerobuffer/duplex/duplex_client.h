@@ -55,7 +55,7 @@ class DuplexClient {
 
   // The next response, in request order. An invalid Frame on timeout;
   // WriterDeadException when the server died or stopped (after any
-  // responses it wrote have been received).
+  // responses it wrote have been received), also when it never answered.
   Frame receive_response(std::chrono::milliseconds timeout);
 
   // Upstream C++ names.

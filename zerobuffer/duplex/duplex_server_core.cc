@@ -181,7 +181,12 @@ bool DuplexServerCore::WriteResponse(std::span<const std::byte> bytes) {
           response_writer_ = std::make_unique<Writer>(
               DuplexResponseBufferName(channel_), options_.response_options);
         } catch (const BufferNotFoundException&) {
-          if (deadline.Expired() || stopping_.load()) throw;
+          // Worth waiting for only while the client that sent the request
+          // is still there.
+          if (deadline.Expired() || stopping_.load() ||
+              !request_reader_->is_writer_connected()) {
+            throw;
+          }
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
       }

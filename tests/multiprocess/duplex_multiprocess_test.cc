@@ -1,0 +1,166 @@
+// Duplex servers and clients in separate processes: this test process on
+// one side, a zb_peer process on the other.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "steps/support/data_patterns.h"
+#include "tests/support/leak_checked_test.h"
+#include "tests/support/leftovers.h"
+#include "tests/support/peer_process.h"
+#include "tests/support/unique_names.h"
+#include "zerobuffer/duplex/duplex_client.h"
+#include "zerobuffer/duplex/duplex_server.h"
+#include "zerobuffer/errors.h"
+
+namespace zerobuffer::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+constexpr milliseconds kTimeout{5000};
+const BufferConfig kRequestConfig(4096, 1 << 20);
+const BufferConfig kResponseConfig(0, 1 << 20);
+
+std::vector<std::byte> Echo(const Frame& request) {
+  const std::span<const std::byte> bytes = request.span();
+  return {bytes.begin(), bytes.end()};
+}
+
+class DuplexMultiProcessTest : public LeakCheckedTest {
+ protected:
+  void TearDown() override {
+    for (PeerProcess& peer : peers_) peer.Finish();
+    peers_.clear();
+    LeakCheckedTest::TearDown();
+  }
+
+  PeerProcess& StartPeer() {
+    absl::StatusOr<PeerProcess> peer = PeerProcess::Start();
+    EXPECT_TRUE(peer.ok()) << peer.status();
+    peers_.push_back(*std::move(peer));
+    return peers_.back();
+  }
+
+  static std::string Ask(PeerProcess& peer, const std::string& command) {
+    absl::StatusOr<std::string> reply = peer.Send(command);
+    return reply.ok() ? *reply : reply.status().ToString();
+  }
+
+  std::deque<PeerProcess> peers_;
+};
+
+// A thread-pool server in another process finishes later requests first;
+// the client still gets every response in request order.
+TEST_F(DuplexMultiProcessTest, AThreadPoolServerAnswersInRequestOrder) {
+  const std::string channel = UniqueBufferName("pool");
+  PeerProcess& server = StartPeer();
+  ASSERT_EQ(Ask(server, absl::StrCat("serve ", channel, " pool 40")), "ok");
+  duplex::DuplexClient client(channel, kResponseConfig);
+  constexpr uint64_t kRequests = 64;
+  for (uint64_t i = 1; i <= kRequests; ++i) {
+    EXPECT_EQ(client.send_request(steps::MakePattern(200 + i, i)), i);
+  }
+  for (uint64_t i = 1; i <= kRequests; ++i) {
+    Frame response = client.receive_response(kTimeout);
+    ASSERT_TRUE(response.valid()) << "no response " << i;
+    ASSERT_EQ(response.sequence(), i);
+    ASSERT_EQ(response.size(), 200 + i);
+    EXPECT_EQ(steps::FindPatternMismatch(response.span(), i), std::nullopt);
+  }
+  EXPECT_EQ(Ask(server, "server_errors"), "ok 0");
+}
+
+TEST_F(DuplexMultiProcessTest, AClientDetectsThatItsServerDied) {
+  const std::string channel = UniqueBufferName("server-death");
+  PeerProcess& server = StartPeer();
+  ASSERT_EQ(Ask(server, absl::StrCat("serve ", channel, " single 10000")),
+            "ok");
+  duplex::DuplexClient client(channel, kResponseConfig);
+  client.send_request(steps::MakePattern(1024, 1));
+  server.KillAbruptly();  // while it handles the request
+
+  EXPECT_FALSE(client.is_server_connected());
+  EXPECT_THROW(client.receive_response(kTimeout), WriterDeadException);
+  // The dead server's request buffer is stale: a new server takes the name.
+  duplex::ImmutableDuplexServer replacement(channel, kRequestConfig);
+  replacement.start(Echo);
+}
+
+TEST_F(DuplexMultiProcessTest, AServerSurvivesTheDeathOfItsClient) {
+  const std::string channel = UniqueBufferName("client-death");
+  duplex::ImmutableDuplexServer server(channel, kRequestConfig);
+  std::atomic<int> errors{0};
+  server.add_error_handler([&](std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const ReaderDeadException&) {
+      ++errors;  // the response buffer has no reader any more
+    } catch (const BufferNotFoundException&) {
+      ++errors;  // another process's stale scan removed it already
+    } catch (...) {
+    }
+  });
+  server.start([](const Frame& request) {
+    std::this_thread::sleep_for(milliseconds(300));  // the client dies now
+    return Echo(request);
+  });
+  PeerProcess& doomed = StartPeer();
+  ASSERT_EQ(Ask(doomed, absl::StrCat("client ", channel)), "ok");
+  ASSERT_EQ(Ask(doomed, "send 1 64"), "ok 1");
+  doomed.KillAbruptly();
+
+  // The next client is served.
+  PeerProcess& next = StartPeer();
+  ASSERT_EQ(Ask(next, absl::StrCat("client ", channel)), "ok");
+  ASSERT_EQ(Ask(next, "send 3 64"), "ok 3");
+  EXPECT_EQ(Ask(next, absl::StrCat("receive 3 ", kTimeout.count())), "ok 3");
+  EXPECT_EQ(errors.load(), 1) << "the write to the dead client was reported";
+  EXPECT_TRUE(server.is_running());
+  // The dead client's response buffer is stale; the next reader of that
+  // name removes it, here the same name taken by a short-lived buffer.
+  ASSERT_EQ(Ask(next, "close"), "ok");
+}
+
+TEST_F(DuplexMultiProcessTest, DisposalWithResponsesPendingFailsTheClient) {
+  const std::string channel = UniqueBufferName("dispose");
+  auto server =
+      std::make_unique<duplex::ImmutableDuplexServer>(channel, kRequestConfig);
+  std::atomic<bool> release{false};
+  server->start([&](const Frame& request) {
+    if (request.sequence() > 3) {
+      while (!release) std::this_thread::yield();
+    }
+    return Echo(request);
+  });
+  PeerProcess& client = StartPeer();
+  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  ASSERT_EQ(Ask(client, "send 5 512"), "ok 5");
+  ASSERT_EQ(Ask(client, absl::StrCat("receive 3 ", kTimeout.count())), "ok 3");
+
+  std::thread stopper([&] { server->stop(); });
+  while (server->is_running()) std::this_thread::yield();
+  release = true;
+  stopper.join();
+  server.reset();
+  EXPECT_THAT(FindLeftovers(absl::StrCat(channel, "_request")), IsEmpty())
+      << "the request buffer must go with the server";
+
+  // At most the response in flight during the stop arrives; then the
+  // client learns the server is gone.
+  std::string reply = Ask(client, absl::StrCat("receive 2 ", kTimeout.count()));
+  EXPECT_THAT(reply, StartsWith("error WriterDead")) << reply;
+  duplex::ImmutableDuplexServer again(channel, kRequestConfig);
+  again.start(Echo);
+}
+
+}  // namespace
+}  // namespace zerobuffer::testing
