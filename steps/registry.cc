@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "re2/set.h"
 
 namespace zerobuffer::steps {
 namespace {
@@ -45,25 +46,36 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-StepDefinition::StepDefinition(StepType type, const std::string& pattern,
-                               size_t arity, Invoker invoker,
-                               std::string location)
+StepDefinition::StepDefinition(StepType type, std::string pattern, size_t arity,
+                               Invoker invoker, std::string location)
     : type_(type),
-      regex_(std::make_unique<RE2>(pattern, RE2::Quiet)),
+      pattern_(std::move(pattern)),
+      arity_(arity),
       invoker_(std::move(invoker)),
-      location_(std::move(location)) {
-  if (!regex_->ok()) {
-    defect_ = absl::StrCat("pattern does not compile: ", regex_->error());
-  } else if (static_cast<size_t>(regex_->NumberOfCapturingGroups()) != arity) {
-    defect_ =
-        absl::StrCat("pattern has ", regex_->NumberOfCapturingGroups(),
-                     " groups but the handler takes ", arity, " arguments");
-  }
+      location_(std::move(location)) {}
+
+void StepDefinition::Compile() const {
+  std::call_once(compiled_, [this] {
+    regex_ = std::make_unique<RE2>(pattern_, RE2::Quiet);
+    if (!regex_->ok()) {
+      defect_ = absl::StrCat("pattern does not compile: ", regex_->error());
+    } else if (static_cast<size_t>(regex_->NumberOfCapturingGroups()) !=
+               arity_) {
+      defect_ =
+          absl::StrCat("pattern has ", regex_->NumberOfCapturingGroups(),
+                       " groups but the handler takes ", arity_, " arguments");
+    }
+  });
+}
+
+const std::string& StepDefinition::defect() const {
+  Compile();
+  return defect_;
 }
 
 std::optional<std::vector<std::string>> StepDefinition::Match(
     const std::string& text) const {
-  if (!defect_.empty()) return std::nullopt;
+  if (!defect().empty()) return std::nullopt;
   const int groups = regex_->NumberOfCapturingGroups();
   std::vector<std::string> captures(groups);
   std::vector<RE2::Arg> arguments(groups);
@@ -78,21 +90,68 @@ std::optional<std::vector<std::string>> StepDefinition::Match(
   return captures;
 }
 
+struct StepRegistry::Index {
+  Index() : set(RE2::Options(), RE2::ANCHOR_BOTH) {}
+
+  RE2::Set set;
+  // Set entry i is definitions_[definition_of[i]].
+  std::vector<size_t> definition_of;
+  bool usable = false;
+};
+
+StepRegistry::StepRegistry() = default;
+StepRegistry::~StepRegistry() = default;
+
 StepRegistry& StepRegistry::Global() {
   static StepRegistry* registry = new StepRegistry;
   return *registry;
 }
 
-void StepRegistry::Add(StepDefinition definition) {
-  definitions_.push_back(
-      std::make_unique<StepDefinition>(std::move(definition)));
+void StepRegistry::Add(std::unique_ptr<StepDefinition> definition) {
+  definitions_.push_back(std::move(definition));
+  std::lock_guard lock(index_mutex_);
+  index_.reset();
+}
+
+void StepRegistry::Prepare() const { GetIndex(); }
+
+const StepRegistry::Index& StepRegistry::GetIndex() const {
+  std::lock_guard lock(index_mutex_);
+  if (index_ == nullptr) {
+    auto index = std::make_unique<Index>();
+    for (size_t i = 0; i < definitions_.size(); ++i) {
+      if (!definitions_[i]->defect().empty()) continue;
+      if (index->set.Add(definitions_[i]->pattern(), nullptr) < 0) continue;
+      index->definition_of.push_back(i);
+    }
+    index->usable = index->set.Compile();
+    index_ = std::move(index);
+  }
+  return *index_;
+}
+
+std::vector<size_t> StepRegistry::Candidates(const std::string& text) const {
+  const Index& index = GetIndex();
+  std::vector<int> hits;
+  RE2::Set::ErrorInfo error;
+  std::vector<size_t> candidates;
+  if (index.usable && (index.set.Match(text, &hits, &error) ||
+                       error.kind == RE2::Set::kNoError)) {
+    for (int hit : hits) candidates.push_back(index.definition_of[hit]);
+    return candidates;
+  }
+  // The automaton ran out of memory: try the patterns one by one.
+  for (size_t i = 0; i < definitions_.size(); ++i) {
+    if (definitions_[i]->Match(text)) candidates.push_back(i);
+  }
+  return candidates;
 }
 
 absl::StatusOr<StepMatch> StepRegistry::Match(const std::string& text) const {
   std::vector<StepMatch> matches;
-  for (const auto& definition : definitions_) {
-    if (auto captures = definition->Match(text)) {
-      matches.push_back({definition.get(), *std::move(captures)});
+  for (size_t i : Candidates(text)) {
+    if (auto captures = definitions_[i]->Match(text)) {
+      matches.push_back({definitions_[i].get(), *std::move(captures)});
     }
   }
   if (matches.size() == 1) return std::move(matches.front());

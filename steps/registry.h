@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -37,16 +38,18 @@ class StepDefinition {
   using Invoker = std::function<absl::Status(
       StepContext& context, const std::vector<std::string>& captures)>;
 
-  StepDefinition(StepType type, const std::string& pattern, size_t arity,
+  StepDefinition(StepType type, std::string pattern, size_t arity,
                  Invoker invoker, std::string location);
+  StepDefinition(const StepDefinition&) = delete;
+  StepDefinition& operator=(const StepDefinition&) = delete;
 
   StepType type() const { return type_; }
-  const std::string& pattern() const { return regex_->pattern(); }
+  const std::string& pattern() const { return pattern_; }
   // Where the step is declared (file:line).
   const std::string& location() const { return location_; }
   // Why the declaration is unusable (bad pattern, groups that do not match
   // the handler's parameters); empty when it is fine.
-  const std::string& defect() const { return defect_; }
+  const std::string& defect() const;
 
   // The captured groups when `text` matches the whole pattern.
   std::optional<std::vector<std::string>> Match(const std::string& text) const;
@@ -57,11 +60,18 @@ class StepDefinition {
   }
 
  private:
+  // Patterns are compiled on first use: the serve front, which never
+  // matches steps, starts without compiling hundreds of them.
+  void Compile() const;
+
   StepType type_;
-  std::unique_ptr<RE2> regex_;
+  std::string pattern_;
+  size_t arity_;
   Invoker invoker_;
   std::string location_;
-  std::string defect_;
+  mutable std::once_flag compiled_;
+  mutable std::unique_ptr<RE2> regex_;
+  mutable std::string defect_;
 };
 
 struct StepMatch {
@@ -71,22 +81,39 @@ struct StepMatch {
 
 class StepRegistry {
  public:
+  StepRegistry();
+  ~StepRegistry();
+
   // The registry ZB_STEP declarations fill.
   static StepRegistry& Global();
 
-  void Add(StepDefinition definition);
+  void Add(std::unique_ptr<StepDefinition> definition);
 
   // The one definition matching `text`. kNotFound names the closest
   // registered patterns; kFailedPrecondition lists every definition when
-  // more than one matches.
+  // more than one matches. Thread-safe once registration is over.
   absl::StatusOr<StepMatch> Match(const std::string& text) const;
+
+  // Compiles every pattern and the matching index now rather than on the
+  // first Match.
+  void Prepare() const;
 
   const std::vector<std::unique_ptr<StepDefinition>>& definitions() const {
     return definitions_;
   }
 
  private:
+  // Every usable pattern in one automaton, so a sentence is matched against
+  // all of them in a single pass; built on first use.
+  struct Index;
+  const Index& GetIndex() const;
+  // Indices of the definitions matching `text`, by the index when it can
+  // decide, else by trying each definition.
+  std::vector<size_t> Candidates(const std::string& text) const;
+
   std::vector<std::unique_ptr<StepDefinition>> definitions_;
+  mutable std::mutex index_mutex_;
+  mutable std::unique_ptr<Index> index_;
 };
 
 namespace internal {
@@ -126,8 +153,10 @@ absl::Status ParseCaptures(const std::vector<std::string>& captures,
 
 // Adapts a handler taking typed parameters to StepDefinition::Invoker.
 template <typename Handler>
-StepDefinition MakeStepDefinition(StepType type, const std::string& pattern,
-                                  Handler handler, std::string location) {
+std::unique_ptr<StepDefinition> MakeStepDefinition(StepType type,
+                                                   const std::string& pattern,
+                                                   Handler handler,
+                                                   std::string location) {
   using Signature = HandlerSignature<decltype(&Handler::operator())>;
   constexpr size_t kArity = Signature::kArity;
   auto invoker = [handler = std::move(handler)](
@@ -141,8 +170,8 @@ StepDefinition MakeStepDefinition(StepType type, const std::string& pattern,
         [&](auto&... arguments) { return handler(context, arguments...); },
         values);
   };
-  return StepDefinition(type, pattern, kArity, std::move(invoker),
-                        std::move(location));
+  return std::make_unique<StepDefinition>(
+      type, pattern, kArity, std::move(invoker), std::move(location));
 }
 
 struct StepRegistrar {

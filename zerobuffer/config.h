@@ -7,8 +7,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <thread>
 
 namespace zerobuffer {
+
+// Before a reader blocks for a frame or a writer for space, it checks for a
+// short while without blocking: a frame that arrives within that time is
+// taken without a kernel round trip. It costs CPU only while a peer is
+// about to act, never while a stream is idle (the spin happens once per
+// wait, then the wait blocks). On one CPU there is nobody to spin for.
+inline std::chrono::microseconds DefaultSpinBeforeBlock() {
+  return std::thread::hardware_concurrency() > 1 ? std::chrono::microseconds(50)
+                                                 : std::chrono::microseconds(0);
+}
 
 // The defaults of all three upstream implementations: 1 KiB of metadata and
 // a 1 MiB payload ring. Both are rounded up to 64 bytes when the buffer is
@@ -35,6 +46,10 @@ struct ReaderOptions {
   // While a read blocks, how often the writer's liveness is checked, so a
   // crashed writer is reported without waiting out the whole timeout.
   std::chrono::milliseconds liveness_check_interval{100};
+
+  // How long read_frame polls for a frame before it blocks; 0 always
+  // blocks at once.
+  std::chrono::microseconds spin_before_block = DefaultSpinBeforeBlock();
 };
 
 struct WriterOptions {
@@ -46,6 +61,10 @@ struct WriterOptions {
   // space and also between writes that find room: a write more than this
   // long after the reader crashed throws ReaderDeadException.
   std::chrono::milliseconds liveness_check_interval{100};
+
+  // How long a write polls for space before it blocks; 0 always blocks at
+  // once.
+  std::chrono::microseconds spin_before_block = DefaultSpinBeforeBlock();
 };
 
 }  // namespace zerobuffer

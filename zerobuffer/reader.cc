@@ -10,6 +10,7 @@
 #include "platform/process.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
+#include "zerobuffer/cpu_relax.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/frame_header_check.h"
@@ -139,6 +140,7 @@ class ReaderImpl final : public internal::FrameOwner,
   // slices. False on timeout; throws WriterDeadException.
   bool AwaitFrameSignal(std::chrono::milliseconds timeout) {
     const Deadline deadline = Deadline::After(timeout);
+    if (SpinForFrameSignal(deadline)) return true;
     while (true) {
       const absl::Duration slice =
           deadline.RemainingAtMost(options_.liveness_check_interval);
@@ -149,6 +151,21 @@ class ReaderImpl final : public internal::FrameOwner,
       ThrowIfWriterGone();
       if (deadline.Expired()) return false;
     }
+  }
+
+  // Polls sem-w without blocking for up to spin_before_block (never past
+  // the caller's deadline): a frame arriving meanwhile is taken without
+  // sleeping in the kernel, and the writer's post then wakes nobody.
+  bool SpinForFrameSignal(const Deadline& deadline) {
+    if (options_.spin_before_block <= std::chrono::microseconds(0)) {
+      return false;
+    }
+    const Deadline spin_end = Deadline::After(options_.spin_before_block);
+    do {
+      if (buffer_.write_semaphore.TryWait()) return true;
+      CpuRelax();
+    } while (!spin_end.Expired() && !deadline.Expired());
+    return false;
   }
 
   // Called only when no frame is pending.

@@ -10,6 +10,7 @@
 #include "platform/process.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
+#include "zerobuffer/cpu_relax.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/free_space.h"
@@ -264,6 +265,7 @@ class WriterImpl {
   uint64_t Reserve(size_t size) {
     const uint64_t frame_bytes = FrameBytes(size);
     const Deadline deadline = Deadline::After(options_.write_timeout);
+    bool spun = false;
     bool drained = false;
     ThrowIfReaderGone(LivenessCheckDue());
     while (true) {
@@ -279,6 +281,10 @@ class WriterImpl {
             "'; frames of at most half the ring always fit"));
       }
       if (free >= plan.required_free) return Place(plan);
+      if (!spun) {
+        spun = true;
+        if (SpinForSpace(plan.required_free, deadline)) continue;
+      }
       if (!drained) {
         // sem-r counts every release, but we only consume it when blocked;
         // drop stale wake-ups so the count cannot grow without bound, then
@@ -302,6 +308,20 @@ class WriterImpl {
             " bytes free, ", plan.required_free, " needed)"));
       }
     }
+  }
+
+  // Polls payload_free_bytes without blocking for up to spin_before_block
+  // (never past the caller's deadline); true once `needed` bytes are free.
+  bool SpinForSpace(uint64_t needed, const Deadline& deadline) {
+    if (options_.spin_before_block <= std::chrono::microseconds(0)) {
+      return false;
+    }
+    const Deadline spin_end = Deadline::After(options_.spin_before_block);
+    do {
+      if (oieb_.Load(&OIEB::payload_free_bytes) >= needed) return true;
+      CpuRelax();
+    } while (!spin_end.Expired() && !deadline.Expired());
+    return false;
   }
 
   uint64_t Place(const WritePlan& plan) {

@@ -88,6 +88,8 @@ int RunStepWorker(absl::Duration step_time_limit, steps::LogLevel log_level,
         log.Add(FromLibraryLevel(level), message);
       });
 
+  // Compiled once, before the first step, rather than inside it.
+  steps::StepRegistry::Global().Prepare();
   StepWorker worker(steps::StepRegistry::Global(), log, step_time_limit);
   jsonrpc::Dispatcher dispatcher;
   worker.RegisterMethods(dispatcher);
