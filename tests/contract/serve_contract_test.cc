@@ -69,7 +69,11 @@ class ServeContractTest : public LeakCheckedTest {
   }
 
   void TearDown() override {
-    serve_.reset();  // kills and reaps a serve still running
+    // As Harmony ends a scenario: end of input, then the serve releases its
+    // buffers and exits (a kill would leave its worker finishing alone).
+    serve_->CloseStdin();
+    EXPECT_TRUE(serve_->WaitFor(absl::Seconds(5)).has_value());
+    serve_.reset();
     LeakCheckedTest::TearDown();
   }
 
