@@ -11,9 +11,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "steps/support/data_patterns.h"
-#include "tests/support/leak_checked_test.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/peer_process.h"
+#include "tests/support/peer_test.h"
 #include "tests/support/unique_names.h"
 #include "zerobuffer/duplex/duplex_client.h"
 #include "zerobuffer/duplex/duplex_server.h"
@@ -35,28 +35,7 @@ std::vector<std::byte> Echo(const Frame& request) {
   return {bytes.begin(), bytes.end()};
 }
 
-class DuplexMultiProcessTest : public LeakCheckedTest {
- protected:
-  void TearDown() override {
-    for (PeerProcess& peer : peers_) peer.Finish();
-    peers_.clear();
-    LeakCheckedTest::TearDown();
-  }
-
-  PeerProcess& StartPeer() {
-    absl::StatusOr<PeerProcess> peer = PeerProcess::Start();
-    EXPECT_TRUE(peer.ok()) << peer.status();
-    peers_.push_back(*std::move(peer));
-    return peers_.back();
-  }
-
-  static std::string Ask(PeerProcess& peer, const std::string& command) {
-    absl::StatusOr<std::string> reply = peer.Send(command);
-    return reply.ok() ? *reply : reply.status().ToString();
-  }
-
-  std::deque<PeerProcess> peers_;
-};
+using DuplexMultiProcessTest = PeerTest;
 
 // A thread-pool server in another process finishes later requests first;
 // the client still gets every response in request order.

@@ -13,8 +13,8 @@
 #include "platform/file_lock.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
-#include "tests/support/leak_checked_test.h"
 #include "tests/support/peer_process.h"
+#include "tests/support/peer_test.h"
 #include "tests/support/unique_names.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
@@ -32,39 +32,16 @@ using ::testing::StartsWith;
 
 constexpr milliseconds kReadTimeout{5000};
 
-class MultiProcessTest : public LeakCheckedTest {
- protected:
-  void TearDown() override {
-    // Peers first: they close their readers and writers on the way out.
-    for (PeerProcess& peer : peers_) peer.Finish();
-    peers_.clear();
-    LeakCheckedTest::TearDown();
-  }
+using MultiProcessTest = PeerTest;
 
-  PeerProcess& StartPeer() {
-    absl::StatusOr<PeerProcess> peer = PeerProcess::Start();
-    EXPECT_TRUE(peer.ok()) << peer.status();
-    peers_.push_back(*std::move(peer));
-    return peers_.back();
-  }
-
-  // Sends `command` and returns the peer's answer ("ok ..." or "error ...").
-  static std::string Ask(PeerProcess& peer, const std::string& command) {
-    absl::StatusOr<std::string> reply = peer.Send(command);
-    return reply.ok() ? *reply : reply.status().ToString();
-  }
-
-  static void ExpectFrame(const Frame& frame, uint64_t sequence, size_t size) {
-    ASSERT_TRUE(frame.valid()) << "no frame " << sequence;
-    EXPECT_EQ(frame.sequence(), sequence);
-    EXPECT_EQ(frame.size(), size);
-    EXPECT_EQ(steps::FindPatternMismatch(frame.span(), frame.sequence()),
-              std::nullopt)
-        << "frame " << sequence << " carries the wrong bytes";
-  }
-
-  std::deque<PeerProcess> peers_;
-};
+void ExpectFrame(const Frame& frame, uint64_t sequence, size_t size) {
+  ASSERT_TRUE(frame.valid()) << "no frame " << sequence;
+  EXPECT_EQ(frame.sequence(), sequence);
+  EXPECT_EQ(frame.size(), size);
+  EXPECT_EQ(steps::FindPatternMismatch(frame.span(), frame.sequence()),
+            std::nullopt)
+      << "frame " << sequence << " carries the wrong bytes";
+}
 
 TEST_F(MultiProcessTest, SimpleWriteRead) {
   const std::string name = UniqueBufferName("simple");

@@ -33,19 +33,21 @@ struct DuplexServerOptions {
 
 class DuplexServerCore;
 
-// Handlers read each request and return new response bytes.
-class ImmutableDuplexServer {
+// A duplex server with handlers of type `Handler`: ImmutableDuplexServer
+// (handlers return new response bytes) or MutableDuplexServer (handlers
+// transform the request in place, and that is the response).
+template <typename Handler>
+class DuplexServer {
  public:
-  ImmutableDuplexServer(const std::string& channel,
-                        const BufferConfig& request_config,
-                        const DuplexServerOptions& options = {});
+  DuplexServer(const std::string& channel, const BufferConfig& request_config,
+               const DuplexServerOptions& options = {});
   // Stops the server.
-  ~ImmutableDuplexServer();
+  ~DuplexServer();
 
   // Creates the request buffer (throwing what Reader throws, e.g. when
   // another server owns the channel) and starts serving. Throws
   // ZeroBufferException when already running or `handler` is empty.
-  void start(ImmutableHandler handler, MetadataHandler on_init = nullptr,
+  void start(Handler handler, MetadataHandler on_init = nullptr,
              ProcessingMode mode = ProcessingMode::kSingleThread);
   // Stops serving, drops responses not yet written, disconnects from the
   // client's response buffer and removes the request buffer; the channel
@@ -61,25 +63,11 @@ class ImmutableDuplexServer {
   std::unique_ptr<DuplexServerCore> core_;
 };
 
-// Handlers transform each request in place; that is the response.
-class MutableDuplexServer {
- public:
-  MutableDuplexServer(const std::string& channel,
-                      const BufferConfig& request_config,
-                      const DuplexServerOptions& options = {});
-  ~MutableDuplexServer();
+using ImmutableDuplexServer = DuplexServer<ImmutableHandler>;
+using MutableDuplexServer = DuplexServer<MutableHandler>;
 
-  void start(MutableHandler handler, MetadataHandler on_init = nullptr,
-             ProcessingMode mode = ProcessingMode::kSingleThread);
-  void stop();
-  bool is_running() const;
-  void add_error_handler(ErrorHandler handler);
-  const std::string& channel() const;
-  uint64_t responses_written() const;
-
- private:
-  std::unique_ptr<DuplexServerCore> core_;
-};
+extern template class DuplexServer<ImmutableHandler>;
+extern template class DuplexServer<MutableHandler>;
 
 }  // namespace zerobuffer::duplex
 
