@@ -1,0 +1,27 @@
+// How much of the machine a process uses: its CPU time and its open
+// handles. For the scenario steps that check a blocked reader or writer does
+// not burn a core, and that long runs leave nothing open behind them.
+
+#ifndef ZEROBUFFER_PLATFORM_PROCESS_STATS_H_
+#define ZEROBUFFER_PLATFORM_PROCESS_STATS_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "platform/process.h"
+
+namespace zerobuffer::platform {
+
+// User plus system CPU time `pid` has used since it started, all threads
+// together. The resolution is the OS accounting tick (10 ms on most Linux
+// systems). kNotFound when no such process exists.
+absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid);
+
+// How many file descriptors (handles on Windows) `pid` has open now.
+// kNotFound when no such process exists.
+absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid);
+
+}  // namespace zerobuffer::platform
+
+#endif  // ZEROBUFFER_PLATFORM_PROCESS_STATS_H_

@@ -1,0 +1,60 @@
+#define WIN32_LEAN_AND_MEAN
+#define NOMINMAX
+#include <windows.h>
+
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "platform/process_stats.h"
+#include "platform/win32_errors.h"
+
+namespace zerobuffer::platform {
+namespace {
+
+// FILETIME durations count 100-nanosecond intervals.
+absl::Duration FromFileTime(const FILETIME& time) {
+  const uint64_t intervals =
+      (static_cast<uint64_t>(time.dwHighDateTime) << 32) | time.dwLowDateTime;
+  return absl::Nanoseconds(100) * static_cast<int64_t>(intervals);
+}
+
+// The process with query rights, or the status to return.
+absl::StatusOr<HANDLE> OpenForQuery(ProcessId pid, const char* call) {
+  if (pid == 0 || pid > static_cast<ProcessId>(MAXDWORD)) {
+    return absl::NotFoundError(absl::StrCat("no process ", pid));
+  }
+  const HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
+                                     static_cast<DWORD>(pid));
+  if (process == nullptr) {
+    return win32::Win32Error(GetLastError(), call, absl::StrCat(pid));
+  }
+  return process;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid) {
+  absl::StatusOr<HANDLE> process = OpenForQuery(pid, "OpenProcess");
+  if (!process.ok()) return process.status();
+  FILETIME created, exited, kernel, user;
+  const bool ok = GetProcessTimes(*process, &created, &exited, &kernel, &user);
+  const DWORD error = GetLastError();
+  CloseHandle(*process);
+  if (!ok) return win32::Win32Error(error, "GetProcessTimes");
+  return FromFileTime(kernel) + FromFileTime(user);
+}
+
+absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid) {
+  absl::StatusOr<HANDLE> process = OpenForQuery(pid, "OpenProcess");
+  if (!process.ok()) return process.status();
+  DWORD count = 0;
+  const bool ok = GetProcessHandleCount(*process, &count);
+  const DWORD error = GetLastError();
+  CloseHandle(*process);
+  if (!ok) return win32::Win32Error(error, "GetProcessHandleCount");
+  // The handle opened for the query counts when `pid` is this process.
+  return pid == CurrentProcessId() ? static_cast<int64_t>(count) - 1
+                                   : static_cast<int64_t>(count);
+}
+
+}  // namespace zerobuffer::platform
