@@ -1,0 +1,56 @@
+// Scenario 10.6: a buffer created with owner-only permissions, and a writer
+// of another OS user trying to connect to it. The serves run as one user
+// (here root, whom file modes do not stop), so the attempt runs in a child
+// process that has become the other user.
+
+#ifndef ZEROBUFFER_STEPS_LIFECYCLE_PERMISSION_PROBE_H_
+#define ZEROBUFFER_STEPS_LIFECYCLE_PERMISSION_PROBE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "platform/privileges.h"
+#include "zerobuffer/errors.h"
+
+namespace zerobuffer::steps {
+
+// "with restrictive permissions": owner read and write only.
+inline constexpr uint32_t kRestrictiveMode = 0600;
+
+// OK when the segment, both semaphores and the lock files of buffer `name`
+// all have permission bits `mode`; otherwise a failure listing the others.
+// Fails as not applicable where the objects are not files.
+absl::Status ExpectObjectModes(const std::string& name, uint32_t mode);
+
+// The OS user standing for the account a sentence names: that account if
+// it exists here, else the unprivileged "nobody".
+struct ActingUser {
+  std::string account;
+  platform::UserIdentity identity;
+  bool stand_in = false;
+
+  std::string Describe() const;
+};
+absl::StatusOr<ActingUser> ResolveActingUser(const std::string& account);
+
+struct ConnectOutcome {
+  bool connected = false;
+  // Set when the library threw; the message is set whenever it failed.
+  std::optional<ErrorCode> error;
+  std::string message;
+};
+
+// Connects a Writer to buffer `name` as `user` (and disconnects it at once
+// if that works). kPermissionDenied (or kUnimplemented) when this process
+// cannot act as `user`.
+absl::StatusOr<ConnectOutcome> ConnectAs(const platform::UserIdentity& user,
+                                         const std::string& name,
+                                         absl::Duration timeout);
+
+}  // namespace zerobuffer::steps
+
+#endif  // ZEROBUFFER_STEPS_LIFECYCLE_PERMISSION_PROBE_H_
