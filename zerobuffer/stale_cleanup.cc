@@ -1,5 +1,7 @@
 #include "zerobuffer/stale_cleanup.h"
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -32,21 +34,34 @@ bool UnlinkBufferObjects(const std::string& name) {
   return removed;
 }
 
-bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule) {
+namespace {
+
+// Whether `rule` lets the buffer `name` go; its OIEB, when it has one, in
+// `oieb`. A segment that is missing or too small to hold an OIEB is used by
+// nobody; one we cannot read (another user's) is left alone.
+bool IsAbandoned(const std::string& name, AbandonmentRule rule,
+                 std::optional<OIEB>& oieb) {
   absl::StatusOr<platform::SharedMemory> segment =
       platform::SharedMemory::Open(name);
   if (!segment.ok() && !absl::IsNotFound(segment.status()) &&
       !absl::IsFailedPrecondition(segment.status())) {
-    // Unreadable (e.g. another user's): we cannot tell who owns it.
     return false;
   }
-  if (segment.ok() && segment->size() >= kOiebSize) {
-    const OIEB oieb = OiebView(segment->data()).Snapshot();
-    if (!OwnersGone(oieb, rule)) return false;
+  if (!segment.ok() || segment->size() < kOiebSize) return true;
+  oieb = OiebView(segment->data()).Snapshot();
+  return OwnersGone(*oieb, rule);
+}
+
+}  // namespace
+
+bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule) {
+  std::optional<OIEB> oieb;
+  if (!IsAbandoned(name, rule, oieb)) return false;
+  if (oieb.has_value()) {
     internal::Log(
         LogLevel::kInfo,
         absl::StrCat("Removing abandoned buffer '", name, "' (reader PID ",
-                     oieb.reader_pid, ", writer PID ", oieb.writer_pid, ")"));
+                     oieb->reader_pid, ", writer PID ", oieb->writer_pid, ")"));
   }
   return UnlinkBufferObjects(name);
 }
@@ -65,10 +80,17 @@ StaleCleanupReport CleanupStaleResources() {
     for (const std::string& file : *files) {
       const std::string name(absl::StripSuffix(file, kLockFileSuffix));
       if (!ValidateBufferName(name).ok()) continue;
+      // While a writer still uses the buffer, its lock file must stay: it is
+      // how a later scan finds the buffer once the writer has gone too.
+      std::optional<OIEB> oieb;
+      if (!IsAbandoned(name, AbandonmentRule::kReaderAndWriterGone, oieb)) {
+        continue;
+      }
       const std::string path = platform::JoinPath(directory, file);
       absl::StatusOr<bool> removed = platform::FileLock::TryRemoveStale(path);
       if (!removed.ok() || !*removed) continue;
       report.removed_lock_files.push_back(path);
+      // Again: a new reader may have taken the name since the first look.
       if (RemoveBufferIfAbandoned(name,
                                   AbandonmentRule::kReaderAndWriterGone)) {
         report.removed_buffers.push_back(name);

@@ -21,9 +21,10 @@ struct StaleCleanupReport {
 };
 
 // The cleanup every reader runs before creating its buffer: for each lock
-// file in both lock directories that no process holds, remove the file
-// (while holding its lock), then remove that buffer's segment and
-// semaphores unless its reader or its writer is still alive. Lock files
+// file in both lock directories that no process holds and whose buffer has
+// neither a live reader nor a live writer, remove the file (while holding
+// its lock), then the buffer's segment and semaphores. A buffer a writer
+// still uses keeps its lock file, so a later scan finds it again. Lock files
 // whose stem is not a valid buffer name are left alone.
 StaleCleanupReport CleanupStaleResources();
 

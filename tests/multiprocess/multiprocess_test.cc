@@ -11,12 +11,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/file_lock.h"
+#include "platform/paths.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
+#include "tests/support/leftovers.h"
 #include "tests/support/peer_process.h"
 #include "tests/support/peer_test.h"
 #include "tests/support/unique_names.h"
 #include "zerobuffer/names.h"
+#include "zerobuffer/stale_cleanup.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::testing {
@@ -270,6 +273,30 @@ TEST_F(MultiProcessTest, NewReaderReplacesStaleResourcesOfKilledReader) {
   Writer writer(name);
   writer.write_frame(steps::MakePattern(64, 1));
   EXPECT_EQ(Ask(second, absl::StrCat("read 1 ", kReadTimeout.count())), "ok 1");
+}
+
+// A scan must not drop the lock file of a buffer a writer still uses: the
+// lock file is how a later scan finds the buffer once the writer has gone.
+TEST_F(MultiProcessTest, StaleScansWaitForTheLastUserOfABuffer) {
+  const std::string name = UniqueBufferName("last-user");
+  PeerProcess& reader = StartPeer();
+  ASSERT_EQ(Ask(reader, absl::StrCat("create ", name, " 0 4096")), "ok");
+  auto writer = std::make_unique<Writer>(name);
+  reader.KillAbruptly();
+  const std::string lock_file = LockFilePaths(name)[0];
+
+  CleanupStaleResources();
+  EXPECT_TRUE(platform::FileExists(lock_file))
+      << "the lock file went while the writer still used the buffer";
+  EXPECT_TRUE(platform::SharedMemory::Open(name).ok());
+
+  writer.reset();
+  const StaleCleanupReport report = CleanupStaleResources();
+  EXPECT_THAT(FindLeftovers(name), IsEmpty());
+  // Another test process's scan may have been first; if not, ours did it.
+  if (!report.removed_buffers.empty()) {
+    EXPECT_THAT(report.removed_buffers, Contains(name));
+  }
 }
 
 TEST_F(MultiProcessTest, CorruptedFrameHeaderIsDetected) {
