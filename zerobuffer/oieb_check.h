@@ -17,12 +17,6 @@ namespace zerobuffer {
 // the segment, positions and counters within the ring.
 absl::Status CheckOiebForConnect(const OIEB& oieb, uint64_t segment_size);
 
-// A segment whose OIEB is still all zeros: the reader created it and has
-// not yet initialised it.
-constexpr bool IsUninitialised(const OIEB& oieb) {
-  return oieb.oieb_size == 0 && oieb.reader_pid == 0 && oieb.payload_size == 0;
-}
-
 }  // namespace zerobuffer
 
 #endif  // ZEROBUFFER_ZEROBUFFER_OIEB_CHECK_H_

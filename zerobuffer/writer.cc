@@ -47,9 +47,14 @@ platform::SharedMemory OpenSegment(const std::string& name) {
                      " bytes, too small for an OIEB"));
   }
   const OIEB oieb = OiebView(segment->data()).Snapshot();
-  if (IsUninitialised(oieb)) {
+  // The reader publishes its PID last, once the OIEB is complete, and
+  // clears it first when it removes the buffer: without it the OIEB may be
+  // half written, so nothing else in it can be judged yet.
+  if (oieb.reader_pid == 0) {
     throw BufferNotFoundException(
-        absl::StrCat("buffer '", name, "' is still being created"));
+        absl::StrCat("buffer '", name,
+                     "' has no reader yet (or any more): it is being "
+                     "created or removed"));
   }
   const absl::Status compatible = CheckOiebForConnect(oieb, segment->size());
   if (!compatible.ok()) {

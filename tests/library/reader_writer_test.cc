@@ -353,11 +353,16 @@ TEST_F(ReaderWriterTest, WritersRejectSegmentsThatAreNotV1Buffers) {
   Writer writer(name);
 }
 
+// A reader fills in the OIEB before it publishes its PID; a writer that
+// looks earlier must wait, not judge a half-written OIEB incompatible.
 TEST_F(ReaderWriterTest, AnUninitialisedSegmentIsNotYetABuffer) {
   const std::string name = Name("uninitialised");
   absl::StatusOr<platform::SharedMemory> segment =
       platform::SharedMemory::CreateExclusive(name, 4096);
   ASSERT_TRUE(segment.ok()) << segment.status();
+  EXPECT_THROW(Writer writer(name), BufferNotFoundException);
+  OIEB* oieb = reinterpret_cast<OIEB*>(segment->data());
+  oieb->oieb_size = kOiebSize;  // partly written, PID not yet published
   EXPECT_THROW(Writer writer(name), BufferNotFoundException);
   ASSERT_TRUE(platform::SharedMemory::Unlink(name).ok());
 }

@@ -77,10 +77,5 @@ TEST(OiebCheckTest, RejectsPositionsAndCountersOutsideTheRing) {
   EXPECT_FALSE(CheckOiebForConnect(oieb, kSegment).ok());
 }
 
-TEST(OiebCheckTest, AnAllZeroOiebIsStillBeingCreated) {
-  EXPECT_TRUE(IsUninitialised(OIEB{}));
-  EXPECT_FALSE(IsUninitialised(FreshOieb()));
-}
-
 }  // namespace
 }  // namespace zerobuffer
