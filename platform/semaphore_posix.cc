@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include <cerrno>
-#include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -23,14 +22,6 @@ absl::Status ErrnoStatus(int error, const char* call, const std::string& name) {
   return absl::ErrnoToStatus(error, absl::StrCat(call, "(\"/", name, "\")"));
 }
 
-// glibc keeps one table of every open named semaphore, guarded by a lock
-// that ThreadSanitizer cannot see. Serialising opens and closes ourselves
-// makes that ordering visible (and costs nothing on these rare calls).
-std::mutex& OpenCloseMutex() {
-  static std::mutex* mutex = new std::mutex;
-  return *mutex;
-}
-
 absl::Duration MonotonicNow() {
   timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -43,21 +34,14 @@ absl::StatusOr<NamedSemaphore> NamedSemaphore::CreateExclusive(
     const std::string& name, uint32_t initial,
     std::optional<uint32_t> permissions) {
   const std::string posix_name = PosixName(name);
-  sem_t* sem;
-  {
-    std::lock_guard lock(OpenCloseMutex());
-    sem = sem_open(posix_name.c_str(), O_CREAT | O_EXCL, 0666, initial);
-  }
+  sem_t* sem = sem_open(posix_name.c_str(), O_CREAT | O_EXCL, 0666, initial);
   if (sem == SEM_FAILED) return ErrnoStatus(errno, "sem_open", name);
   if (permissions.has_value()) {
     // sem_open applies the umask and offers no fchmod; the object is a file.
     const std::optional<std::string> path = FilesystemPath(name);
     if (path.has_value() && chmod(path->c_str(), *permissions) != 0) {
       const int error = errno;
-      {
-        std::lock_guard lock(OpenCloseMutex());
-        sem_close(sem);
-      }
+      sem_close(sem);
       sem_unlink(posix_name.c_str());
       return ErrnoStatus(error, "chmod", name);
     }
@@ -66,11 +50,7 @@ absl::StatusOr<NamedSemaphore> NamedSemaphore::CreateExclusive(
 }
 
 absl::StatusOr<NamedSemaphore> NamedSemaphore::Open(const std::string& name) {
-  sem_t* sem;
-  {
-    std::lock_guard lock(OpenCloseMutex());
-    sem = sem_open(PosixName(name).c_str(), 0);
-  }
+  sem_t* sem = sem_open(PosixName(name).c_str(), 0);
   if (sem == SEM_FAILED) return ErrnoStatus(errno, "sem_open", name);
   return NamedSemaphore(sem);
 }
@@ -105,10 +85,7 @@ NamedSemaphore& NamedSemaphore::operator=(NamedSemaphore&& other) noexcept {
 NamedSemaphore::~NamedSemaphore() { Release(); }
 
 void NamedSemaphore::Release() {
-  if (handle_ != nullptr) {
-    std::lock_guard lock(OpenCloseMutex());
-    sem_close(AsSem(handle_));
-  }
+  if (handle_ != nullptr) sem_close(AsSem(handle_));
   handle_ = nullptr;
 }
 
