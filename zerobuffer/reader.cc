@@ -162,8 +162,11 @@ class ReaderImpl final : public internal::FrameOwner,
     }
     const Deadline spin_end = Deadline::After(options_.spin_before_block);
     do {
-      if (buffer_.write_semaphore.TryWait()) return true;
-      CpuRelax();
+      // The clock costs more than a poll; it need not be read every time.
+      for (int i = 0; i < kPollsPerClockCheck; ++i) {
+        if (buffer_.write_semaphore.TryWait()) return true;
+        CpuRelax();
+      }
     } while (!spin_end.Expired() && !deadline.Expired());
     return false;
   }

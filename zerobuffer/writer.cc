@@ -323,8 +323,11 @@ class WriterImpl {
     }
     const Deadline spin_end = Deadline::After(options_.spin_before_block);
     do {
-      if (oieb_.Load(&OIEB::payload_free_bytes) >= needed) return true;
-      CpuRelax();
+      // The clock costs more than a poll; it need not be read every time.
+      for (int i = 0; i < kPollsPerClockCheck; ++i) {
+        if (oieb_.Load(&OIEB::payload_free_bytes) >= needed) return true;
+        CpuRelax();
+      }
     } while (!spin_end.Expired() && !deadline.Expired());
     return false;
   }

@@ -20,7 +20,7 @@ Front::Front(FrontOptions options, platform::FileDescriptor* in,
              platform::FileDescriptor* out, steps::StepLog& log)
     : options_(std::move(options)),
       log_(log),
-      reader_(in, options_.max_message_bytes),
+      reader_(in, options_.max_message_bytes, jsonrpc::kRequestResponseSpin),
       writer_(out),
       worker_(options_.worker_argv, options_.max_message_bytes) {}
 

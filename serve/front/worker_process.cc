@@ -25,8 +25,9 @@ absl::Status WorkerProcess::EnsureRunning() {
         "): ", spawned.status().message()));
   }
   process_ = std::make_unique<platform::Subprocess>(*std::move(spawned));
-  reader_ = std::make_unique<jsonrpc::MessageReader>(&process_->stdout_pipe(),
-                                                     max_message_bytes_);
+  reader_ = std::make_unique<jsonrpc::MessageReader>(
+      &process_->stdout_pipe(), max_message_bytes_,
+      jsonrpc::kRequestResponseSpin);
   writer_ = std::make_unique<jsonrpc::MessageWriter>(&process_->stdin_pipe());
   if (initialize_body_.has_value()) {
     absl::StatusOr<std::string> replayed =

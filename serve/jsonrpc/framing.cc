@@ -1,6 +1,7 @@
 #include "serve/jsonrpc/framing.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -239,11 +240,28 @@ bool FrameParser::SkipHeaderBlock() {
 }
 
 MessageReader::MessageReader(platform::FileDescriptor* fd,
-                             size_t max_body_bytes)
-    : fd_(fd), max_body_bytes_(max_body_bytes), parser_(max_body_bytes) {}
+                             size_t max_body_bytes, absl::Duration spin)
+    : fd_(fd),
+      max_body_bytes_(max_body_bytes),
+      spin_(spin),
+      parser_(max_body_bytes) {}
+
+absl::StatusOr<bool> MessageReader::WaitReadable(absl::Duration timeout) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&start] {
+    return absl::FromChrono(std::chrono::steady_clock::now() - start);
+  };
+  const absl::Duration spin = std::min(spin_, timeout);
+  while (elapsed() < spin) {
+    absl::StatusOr<bool> readable = fd_->WaitReadable(absl::ZeroDuration());
+    if (!readable.ok() || *readable) return readable;
+  }
+  return fd_->WaitReadable(std::max(timeout - elapsed(), absl::ZeroDuration()));
+}
 
 absl::StatusOr<std::string> MessageReader::Read(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  // Monotonic, so wall-clock steps neither stretch nor cut the wait.
+  const auto start = std::chrono::steady_clock::now();
   while (true) {
     std::optional<absl::StatusOr<std::string>> next = parser_.Next();
     if (next.has_value()) return *std::move(next);
@@ -254,8 +272,10 @@ absl::StatusOr<std::string> MessageReader::Read(absl::Duration timeout) {
       parser_ = FrameParser(max_body_bytes_);
       return absl::DataLossError("stream ended inside a message");
     }
-    absl::StatusOr<bool> readable = fd_->WaitReadable(
-        std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    const absl::Duration left =
+        timeout - absl::FromChrono(std::chrono::steady_clock::now() - start);
+    absl::StatusOr<bool> readable =
+        WaitReadable(std::max(left, absl::ZeroDuration()));
     if (!readable.ok()) return readable.status();
     if (!*readable) {
       return absl::DeadlineExceededError(absl::StrCat(

@@ -93,7 +93,8 @@ int RunStepWorker(absl::Duration step_time_limit, steps::LogLevel log_level,
   StepWorker worker(steps::StepRegistry::Global(), log, step_time_limit);
   jsonrpc::Dispatcher dispatcher;
   worker.RegisterMethods(dispatcher);
-  jsonrpc::MessageReader reader(&protocol_in, max_message_bytes);
+  jsonrpc::MessageReader reader(&protocol_in, max_message_bytes,
+                                jsonrpc::kRequestResponseSpin);
   jsonrpc::MessageWriter writer(&*protocol_out);
   while (true) {
     absl::StatusOr<std::string> body = reader.Read();
