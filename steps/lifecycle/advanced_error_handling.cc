@@ -5,17 +5,14 @@
 // semaphore, bytes overwritten in shared memory, another OS user.
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -23,7 +20,6 @@
 #include "absl/time/time.h"
 #include "platform/paths.h"
 #include "platform/privileges.h"
-#include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "steps/context.h"
 #include "steps/lifecycle/buffer_resources.h"
@@ -31,6 +27,7 @@
 #include "steps/lifecycle/permission_probe.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
+#include "steps/support/buffer_objects.h"
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
@@ -152,47 +149,19 @@ ZB_STEP(kWhen, "simulate failure creating sem-w semaphore",
           }
           const std::string semaphore =
               BufferObjectNames::For(creation.name).write_semaphore;
-          const std::optional<std::string> path =
-              platform::NamedSemaphore::FilesystemPath(semaphore);
-          if (!path.has_value()) {
-            return Failed(
-                "not applicable on this platform: semaphores are not files "
-                "here, so nothing can stand in the way of sem-w");
-          }
-          if (platform::FileExists(*path)) {
-            return Failed(absl::StrCat(*path, " exists already"));
-          }
-          // A directory under the semaphore's file name: sem_open cannot
-          // create it and sem_unlink cannot remove it, so the library's own
-          // creation fails after it made the segment.
-          const absl::Status blocked = platform::EnsureDirectory(*path);
-          if (!blocked.ok()) {
-            return Failed(
-                absl::StrCat("cannot block ", *path, ": ", blocked.message()));
-          }
-          std::error_code removal;
-          {
-            // The platform layer has no call that removes a directory.
-            absl::Cleanup unblock = [&] {
-              std::filesystem::remove(*path, removal);
-            };
+          return WithWriteSemaphoreBlocked(creation.name, [&] {
             Attempt(context, [&creation] {
               Reader reader(creation.name, kSmallConfig);
             });
             creation.attempted = true;
+            // Taken before the obstacle in sem-w's place goes again.
             creation.left_after_failure.clear();
             for (const BufferObject& object : ObjectsOf(creation.name)) {
               if (object.name != semaphore && Exists(object)) {
                 creation.left_after_failure.push_back(object.Describe());
               }
             }
-          }
-          if (removal || platform::FileExists(*path)) {
-            return Failed(
-                absl::StrCat("the obstacle ", *path,
-                             " could not be removed: ", removal.message()));
-          }
-          return absl::OkStatus();
+          });
         });
 
 ZB_STEP(kThen, "the '([^']*)' process should clean up shared memory",

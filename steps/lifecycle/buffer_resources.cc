@@ -1,6 +1,7 @@
 #include "steps/lifecycle/buffer_resources.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,57 +17,6 @@
 #include "zerobuffer/oieb_view.h"
 
 namespace zerobuffer::steps {
-
-std::string BufferObject::Describe() const {
-  const char* kind_name = kind == Kind::kSegment     ? "segment"
-                          : kind == Kind::kSemaphore ? "semaphore"
-                                                     : "lock file";
-  return absl::StrCat(kind_name, " ", path.value_or(name));
-}
-
-std::vector<BufferObject> ObjectsOf(const std::string& name) {
-  const BufferObjectNames names = BufferObjectNames::For(name);
-  std::vector<BufferObject> objects = {
-      {BufferObject::Kind::kSegment, names.segment,
-       platform::SharedMemory::FilesystemPath(names.segment)},
-      {BufferObject::Kind::kSemaphore, names.write_semaphore,
-       platform::NamedSemaphore::FilesystemPath(names.write_semaphore)},
-      {BufferObject::Kind::kSemaphore, names.read_semaphore,
-       platform::NamedSemaphore::FilesystemPath(names.read_semaphore)},
-  };
-  for (const std::string& lock : LockFilePaths(name)) {
-    objects.push_back({BufferObject::Kind::kLockFile, lock, lock});
-  }
-  return objects;
-}
-
-std::string ListedOrNone(const std::vector<std::string>& items) {
-  return items.empty() ? "none" : absl::StrJoin(items, ", ");
-}
-
-bool Exists(const BufferObject& object) {
-  if (object.path.has_value()) return platform::FileExists(*object.path);
-  // Where objects are not files, opening them is the only probe.
-  switch (object.kind) {
-    case BufferObject::Kind::kSegment:
-      return !absl::IsNotFound(
-          platform::SharedMemory::Open(object.name).status());
-    case BufferObject::Kind::kSemaphore:
-      return !absl::IsNotFound(
-          platform::NamedSemaphore::Open(object.name).status());
-    case BufferObject::Kind::kLockFile:
-      return platform::FileExists(object.name);
-  }
-  return false;
-}
-
-std::vector<std::string> ExistingObjects(const std::string& name) {
-  std::vector<std::string> existing;
-  for (const BufferObject& object : ObjectsOf(name)) {
-    if (Exists(object)) existing.push_back(object.Describe());
-  }
-  return existing;
-}
 
 std::vector<std::string> LiveScenarioBuffers(StepContext& context) {
   const std::optional<std::string> directory =

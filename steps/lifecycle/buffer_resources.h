@@ -1,11 +1,9 @@
-// A buffer's operating-system objects as the lifecycle and error scenarios
-// check them: which of them exist, which buffers belong to the running
-// scenario, and whether a live buffer is still consistent.
+// The buffers of the running scenario as the lifecycle and error scenarios
+// check them: which of them are live, and whether one is still consistent.
 
 #ifndef ZEROBUFFER_STEPS_LIFECYCLE_BUFFER_RESOURCES_H_
 #define ZEROBUFFER_STEPS_LIFECYCLE_BUFFER_RESOURCES_H_
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,29 +11,6 @@
 #include "steps/context.h"
 
 namespace zerobuffer::steps {
-
-struct BufferObject {
-  enum class Kind { kSegment, kSemaphore, kLockFile };
-  Kind kind;
-  // The portable object name; the path itself for lock files.
-  std::string name;
-  // Where the object shows in the file system, where it does.
-  std::optional<std::string> path;
-
-  std::string Describe() const;
-};
-
-// The segment, both semaphores and the lock files of buffer `name`.
-std::vector<BufferObject> ObjectsOf(const std::string& name);
-
-// "a, b, c", or "none": lists of names in step messages.
-std::string ListedOrNone(const std::vector<std::string>& items);
-
-// Whether `object` exists now (anything at its path counts).
-bool Exists(const BufferObject& object);
-
-// Descriptions of the objects of buffer `name` that exist now.
-std::vector<std::string> ExistingObjects(const std::string& name);
 
 // The physical names of the running scenario's buffers whose reader is
 // alive, found by the isolation suffix every name of the scenario carries.

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "steps/lifecycle/buffer_resources.h"
 #include "steps/step_failure.h"
+#include "steps/support/buffer_objects.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::steps {

@@ -26,10 +26,10 @@
 #include "steps/context.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
+#include "steps/support/buffer_objects.h"
 #include "steps/support/captured_error.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
-#include "steps/system/buffer_files.h"
 #include "zerobuffer/layout.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -59,7 +59,7 @@ std::string HostPlatformName() {
 // appear while it lives and vanish when it closes.
 absl::Status CreateUseAndClose(const std::string& name, StepLog& log) {
   Reader reader(name, kProbeConfig);
-  if (absl::Status files = ExpectAllFiles(name, "While open"); !files.ok()) {
+  if (absl::Status files = ExpectAllObjects(name, "While open"); !files.ok()) {
     return files;
   }
   {
@@ -74,7 +74,7 @@ absl::Status CreateUseAndClose(const std::string& name, StepLog& log) {
   }
   reader.close();
   log.Info(absl::StrCat("Created, used and removed '", name, "'"));
-  return ExpectNoFiles(name, "After close");
+  return ExpectNoObjects(name, "After close");
 }
 
 // 8.1, 8.2: which platform
@@ -98,27 +98,27 @@ ZB_STEP(kGiven, "the platform is '([^']*)'",
 ZB_STEP(kThen, "verify shared memory entry exists in '([^']*)'",
         [](StepContext& context, const std::string& directory) -> absl::Status {
           Reader& reader = context.State<Endpoints>().reader();
-          const BufferFile segment = FilesOf(reader.name()).front();
-          if (!absl::StartsWith(segment.path, directory)) {
-            return Failed(absl::StrCat("the segment lives at ", segment.path,
+          const std::string segment =
+              FilePathOf(ObjectsOf(reader.name()).front());
+          if (!absl::StartsWith(segment, directory)) {
+            return Failed(absl::StrCat("the segment lives at ", segment,
                                        ", not under ", directory));
           }
           std::error_code error;
-          const uintmax_t size =
-              std::filesystem::file_size(segment.path, error);
+          const uintmax_t size = std::filesystem::file_size(segment, error);
           if (error) {
-            return Failed(absl::StrCat("no shared memory entry ", segment.path,
-                                       ": ", error.message()));
+            return Failed(absl::StrCat("no shared memory entry ", segment, ": ",
+                                       error.message()));
           }
           const OIEB oieb = reader.oieb_snapshot();
           const SegmentLayout layout{oieb.metadata_size, oieb.payload_size};
           if (size != layout.total_size()) {
-            return Failed(absl::StrCat(segment.path, " has ", size,
+            return Failed(absl::StrCat(segment, " has ", size,
                                        " bytes; the OIEB describes ",
                                        layout.total_size()));
           }
           context.log().Info(
-              absl::StrCat("Found ", segment.path, " (", size, " bytes)"));
+              absl::StrCat("Found ", segment, " (", size, " bytes)"));
           return absl::OkStatus();
         });
 
@@ -199,11 +199,10 @@ ZB_STEP(kWhen, "gracefully shutdown", [](StepContext& context) -> absl::Status {
 ZB_STEP(kThen, "verify proper cleanup in '([^']*)'",
         [](StepContext& context, const std::string& directory) -> absl::Status {
           const std::string& name = context.State<Endpoints>().reader().name();
-          const BufferFile segment = FilesOf(name).front();
-          if (!absl::StartsWith(segment.path, directory)) {
-            return Failed(absl::StrCat("the segment would live at ",
-                                       segment.path, ", not under ",
-                                       directory));
+          const std::string segment = FilePathOf(ObjectsOf(name).front());
+          if (!absl::StartsWith(segment, directory)) {
+            return Failed(absl::StrCat("the segment would live at ", segment,
+                                       ", not under ", directory));
           }
           return ExpectNothingNaming(name, "After shutdown");
         });
@@ -294,7 +293,7 @@ ZB_STEP(kThen, "same name rules work on both platforms",
                 " characters; Windows allows ", kWindowsMaxObjectName));
           }
           // And here, the objects exist under exactly that name.
-          return ExpectAllFiles(name, "While the reader is open");
+          return ExpectAllObjects(name, "While the reader is open");
         });
 
 ZB_STEP(kWhen, "test maximum name length",
@@ -346,7 +345,7 @@ ZB_STEP(kThen, "both platforms should handle it correctly",
                 " characters was not rejected: ", *state.too_long_accepted));
           }
           if (absl::Status none =
-                  ExpectNoFiles(state.too_long, "After rejecting it");
+                  ExpectNoObjects(state.too_long, "After rejecting it");
               !none.ok()) {
             return none;
           }
@@ -492,7 +491,7 @@ ZB_STEP(kWhen, "the '([^']*)' process attempts to create buffer '([^']*)'",
            const std::string& buffer) -> absl::Status {
           const std::string name = context.PhysicalName(buffer);
           StaleResourcesState& state = context.State<StaleResourcesState>();
-          state.present_before = Existing(FilesOf(name));
+          state.present_before = ExistingObjects(name);
           // The owner of the lock files goes away, like a crashed reader's.
           state.staged_locks.clear();
           Attempt(context, [&] {
@@ -515,7 +514,7 @@ ZB_STEP(kThen, "the stale resources should be detected",
           const Reader& reader = CreatedReaderOrFail(context);
           const StaleResourcesState& state =
               context.State<StaleResourcesState>();
-          const size_t expected = FilesOf(reader.name()).size();
+          const size_t expected = ObjectsOf(reader.name()).size();
           if (state.present_before.size() != expected) {
             return Failed(
                 absl::StrCat("only ", state.present_before.size(), " of ",
@@ -595,7 +594,7 @@ ZB_STEP(kThen, "the new buffer should be created successfully",
         [](StepContext& context) -> absl::Status {
           Reader& reader = CreatedReaderOrFail(context);
           if (absl::Status files =
-                  ExpectAllFiles(reader.name(), "After creation");
+                  ExpectAllObjects(reader.name(), "After creation");
               !files.ok()) {
             return files;
           }

@@ -30,10 +30,10 @@
 #include "steps/context.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
+#include "steps/support/buffer_objects.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/scale.h"
 #include "steps/system/benchmark_peer.h"
-#include "steps/system/buffer_files.h"
 #include "steps/system/process_usage.h"
 #include "steps/system/step_budget.h"
 #include "zerobuffer/names.h"
@@ -86,7 +86,8 @@ ZB_STEP(kWhen, "the '([^']*)' process destroys buffer",
           state.buffer = created.name();
           state.config = BufferConfig(oieb.metadata_size, oieb.payload_size);
           created.close();
-          if (absl::Status gone = ExpectNoFiles(state.buffer, "After cycle 1");
+          if (absl::Status gone =
+                  ExpectNoObjects(state.buffer, "After cycle 1");
               !gone.ok()) {
             return gone;
           }
@@ -105,12 +106,12 @@ ZB_STEP(kWhen, "the '([^']*)' process destroys buffer",
                 absl::StrCat("In cycle ", state.cycles_done + 1);
             {
               Reader reader(state.buffer, state.config);
-              if (absl::Status made = ExpectAllFiles(state.buffer, when);
+              if (absl::Status made = ExpectAllObjects(state.buffer, when);
                   !made.ok()) {
                 return made;
               }
             }
-            if (absl::Status gone = ExpectNoFiles(state.buffer, when);
+            if (absl::Status gone = ExpectNoObjects(state.buffer, when);
                 !gone.ok()) {
               return gone;
             }
@@ -511,42 +512,44 @@ ZB_STEP(kGiven, "the test spawns writer attempting connections continuously",
           return absl::OkStatus();
         });
 
-ZB_STEP(
-    kWhen, "the test creates and destroys buffer '(\\d+)' times",
-    [](StepContext& context, uint64_t times) -> absl::Status {
-      if (times == 0) return Failed("zero cycles asked for");
-      ChurnState& state = context.State<ChurnState>();
-      if (state.buffer.empty())
-        state.buffer = context.PhysicalName(kChurnBuffer);
-      const uint64_t cycles = ScaledCount(context, times, kCycleFraction, 1,
-                                          "create/destroy cycles");
-      const auto deadline = LoopDeadline(context);
-      for (state.cycles_done = 0; state.cycles_done < cycles;
-           ++state.cycles_done) {
-        if (Clock::now() > deadline) {
-          return Failed(absl::StrCat("only ", state.cycles_done, " of ", cycles,
-                                     " cycles fit in the step time limit"));
-        }
-        const std::string when =
-            absl::StrCat("In cycle ", state.cycles_done + 1);
-        {
-          Reader reader(state.buffer, kChurnConfig);
-          if (absl::Status made = ExpectAllFiles(state.buffer, when);
-              !made.ok()) {
-            return made;
+ZB_STEP(kWhen, "the test creates and destroys buffer '(\\d+)' times",
+        [](StepContext& context, uint64_t times) -> absl::Status {
+          if (times == 0) return Failed("zero cycles asked for");
+          ChurnState& state = context.State<ChurnState>();
+          if (state.buffer.empty())
+            state.buffer = context.PhysicalName(kChurnBuffer);
+          const uint64_t cycles = ScaledCount(context, times, kCycleFraction, 1,
+                                              "create/destroy cycles");
+          const auto deadline = LoopDeadline(context);
+          for (state.cycles_done = 0; state.cycles_done < cycles;
+               ++state.cycles_done) {
+            if (Clock::now() > deadline) {
+              return Failed(absl::StrCat("only ", state.cycles_done, " of ",
+                                         cycles,
+                                         " cycles fit in the step time limit"));
+            }
+            const std::string when =
+                absl::StrCat("In cycle ", state.cycles_done + 1);
+            {
+              Reader reader(state.buffer, kChurnConfig);
+              if (absl::Status made = ExpectAllObjects(state.buffer, when);
+                  !made.ok()) {
+                return made;
+              }
+              // Give the writer a chance to be connected when the buffer
+              // goes away under it.
+              reader.is_writer_connected(kWriterWindow);
+            }
+            if (absl::Status gone = ExpectNoObjects(state.buffer, when);
+                !gone.ok()) {
+              return gone;
+            }
           }
-          // Give the writer a chance to be connected when the buffer
-          // goes away under it.
-          reader.is_writer_connected(kWriterWindow);
-        }
-        if (absl::Status gone = ExpectNoFiles(state.buffer, when); !gone.ok()) {
-          return gone;
-        }
-      }
-      context.log().Info(absl::StrCat("Created and destroyed '", state.buffer,
-                                      "' ", state.cycles_done, " times"));
-      return absl::OkStatus();
-    });
+          context.log().Info(absl::StrCat("Created and destroyed '",
+                                          state.buffer, "' ", state.cycles_done,
+                                          " times"));
+          return absl::OkStatus();
+        });
 
 // Stops the connecting writer, so that what it holds is let go before
 // anything is counted.

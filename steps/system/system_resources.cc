@@ -7,25 +7,21 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "platform/paths.h"
-#include "platform/semaphore.h"
 #include "steps/context.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
+#include "steps/support/buffer_objects.h"
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
-#include "steps/system/buffer_files.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
 
@@ -287,28 +283,13 @@ ZB_STEP(kGiven, "the test simulates semaphore creation failure",
         [](StepContext& context) -> absl::Status {
           const std::string& name = context.State<PartialInitState>().buffer;
           if (name.empty()) return Failed("no buffer creation is pending");
-          const std::optional<std::string> path =
-              platform::NamedSemaphore::FilesystemPath(
-                  BufferObjectNames::For(name).write_semaphore);
-          if (!path.has_value()) {
-            return Failed("semaphores are not files here; cannot block one");
-          }
-          std::error_code error;
-          if (!std::filesystem::create_directory(*path, error)) {
-            return Failed(absl::StrCat("cannot block ", *path, ": ",
-                                       error ? error.message() : "it exists"));
-          }
-          Attempt(context, [&] {
-            // The library's default sizes: the failure comes before they
-            // matter.
-            context.State<Endpoints>().CreateReader(name, BufferConfig());
+          return WithWriteSemaphoreBlocked(name, [&] {
+            Attempt(context, [&] {
+              // The library's default sizes: the failure comes before they
+              // matter.
+              context.State<Endpoints>().CreateReader(name, BufferConfig());
+            });
           });
-          std::filesystem::remove(*path, error);
-          if (error) {
-            return Failed(absl::StrCat("cannot remove the blocker ", *path,
-                                       ": ", error.message()));
-          }
-          return absl::OkStatus();
         });
 
 ZB_STEP(kThen, "the buffer creation should fail",
@@ -320,8 +301,8 @@ ZB_STEP(kThen, "the buffer creation should fail",
 ZB_STEP(kThen, "the shared memory should be cleaned up",
         [](StepContext& context) -> absl::Status {
           const std::string& name = context.State<PartialInitState>().buffer;
-          const BufferFile segment = FilesOf(name).front();
-          if (platform::FileExists(segment.path)) {
+          const BufferObject segment = ObjectsOf(name).front();
+          if (Exists(segment)) {
             return Failed(absl::StrCat(segment.Describe(),
                                        " outlived the failed creation"));
           }
@@ -330,8 +311,8 @@ ZB_STEP(kThen, "the shared memory should be cleaned up",
 
 ZB_STEP(kThen, "no resources should be leaked",
         [](StepContext& context) -> absl::Status {
-          return ExpectNoFiles(context.State<PartialInitState>().buffer,
-                               "After the failed creation");
+          return ExpectNoObjects(context.State<PartialInitState>().buffer,
+                                 "After the failed creation");
         });
 
 }  // namespace
