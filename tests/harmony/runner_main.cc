@@ -46,6 +46,9 @@ ABSL_FLAG(bool, send_tables, false,
           "does).");
 ABSL_FLAG(bool, run_windows_scenarios, false,
           "Run scenarios tagged @windows too.");
+ABSL_FLAG(std::string, run_unrouted_in, "",
+          "Run scenarios that Harmony skips because no step names a process, "
+          "all their steps in one process of this name.");
 
 namespace zerobuffer::harmony {
 namespace {
@@ -190,6 +193,10 @@ int Run() {
   options.process_init_delay = absl::GetFlag(FLAGS_process_init_delay);
   options.send_tables = absl::GetFlag(FLAGS_send_tables);
   options.skip_windows_scenarios = !absl::GetFlag(FLAGS_run_windows_scenarios);
+  if (const std::string unrouted = absl::GetFlag(FLAGS_run_unrouted_in);
+      !unrouted.empty()) {
+    options.unrouted_process = unrouted;
+  }
 
   int passed = 0;
   int failed = 0;

@@ -292,6 +292,14 @@ void RunSteps(const RoutedScenario& routed, ScenarioProcesses& processes,
   }
 }
 
+// Sends every step of `routed`, a scenario Harmony would skip, to one
+// process named `process`.
+void RouteAllTo(const std::string& process, RoutedScenario& routed) {
+  for (RoutedStep& step : routed.steps) step.process = process;
+  routed.processes = {process};
+  routed.skipped = false;
+}
+
 void Fail(ScenarioResult& result, const std::string& reason) {
   result.outcome = ScenarioResult::Outcome::kFailed;
   result.reason = result.reason.empty()
@@ -308,7 +316,10 @@ ScenarioResult RunScenario(const Feature& feature, const Scenario& scenario,
   result.feature = feature.file_name;
   result.scenario = scenario.name;
 
-  const RoutedScenario routed = RouteScenario(feature, scenario);
+  RoutedScenario routed = RouteScenario(feature, scenario);
+  if (routed.skipped && options.unrouted_process.has_value()) {
+    RouteAllTo(*options.unrouted_process, routed);
+  }
   if (routed.skipped) {
     result.outcome = ScenarioResult::Outcome::kSkipped;
     result.reason = "no step names a process; Harmony never runs it";

@@ -9,6 +9,7 @@
 #define ZEROBUFFER_TESTS_HARMONY_SCENARIO_RUNNER_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct RunnerOptions {
   // Harmony runs @windows scenarios everywhere (§6.7); we skip them unless
   // told otherwise, as they cannot pass on Linux.
   bool skip_windows_scenarios = true;
+  // Harmony never runs a scenario none of whose steps names a process
+  // (§6.7). When set, such a scenario runs every step in one process of
+  // this name instead, so that its step definitions are tested too.
+  std::optional<std::string> unrouted_process;
 };
 
 struct StepResult {

@@ -368,15 +368,25 @@ TEST_F(ScenarioRunnerTest, StepWithoutReplyTimesOut) {
   EXPECT_LT(result.duration, absl::Seconds(20));
 }
 
-TEST_F(ScenarioRunnerTest, ScenarioWithoutProcessesIsSkippedUnstarted) {
-  const ScenarioResult result = Run(R"(Feature: Fake
+constexpr char kScenarioWithoutProcesses[] = R"(Feature: Fake
   Scenario: Nobody
     Given something happens
     Then something else
-)");
+)";
+
+TEST_F(ScenarioRunnerTest, ScenarioWithoutProcessesIsSkippedUnstarted) {
+  const ScenarioResult result = Run(kScenarioWithoutProcesses);
   EXPECT_EQ(result.outcome, Outcome::kSkipped);
   EXPECT_EQ(result.reason, "no step names a process; Harmony never runs it");
   EXPECT_FALSE(std::filesystem::exists(log_));
+}
+
+TEST_F(ScenarioRunnerTest, ScenarioWithoutProcessesRunsInOneProcessWhenAsked) {
+  options_.unrouted_process = "solo";
+  const ScenarioResult result = Run(kScenarioWithoutProcesses);
+  EXPECT_EQ(result.outcome, Outcome::kPassed);
+  EXPECT_THAT(StepsTo("solo"),
+              ElementsAre("something happens", "something else"));
 }
 
 constexpr char kWindowsScenario[] = R"(Feature: Fake
