@@ -34,8 +34,8 @@ bool IsProcessAlive(ProcessId pid) {
 absl::StatusOr<std::string> CurrentExecutablePath() {
   // Long enough for \\?\ paths; a shorter buffer would silently truncate.
   std::wstring path(32768, L'\0');
-  const DWORD length = GetModuleFileNameW(nullptr, path.data(),
-                                          static_cast<DWORD>(path.size()));
+  const DWORD length =
+      GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
   if (length == 0 || length >= path.size()) {
     return win32::Win32Error(GetLastError(), "GetModuleFileNameW");
   }

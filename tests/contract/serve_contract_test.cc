@@ -127,10 +127,10 @@ TEST_F(ServeContractTest, ExecuteStepRepliesWithAHarmonyStepResponse) {
     EXPECT_TRUE(entry["Level"].is_number_integer()) << entry;
     EXPECT_GE(entry["Level"].get<int>(), 0);
     EXPECT_LE(entry["Level"].get<int>(), 6);
-    EXPECT_THAT(entry["Timestamp"].get<std::string>(),
-                ContainsRegex(
-                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
-                    "\\.[0-9]{3}Z$"));
+    EXPECT_THAT(
+        entry["Timestamp"].get<std::string>(),
+        ContainsRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                      "\\.[0-9]{3}Z$"));
     EXPECT_TRUE(entry["Message"].is_string());
   }
 }
@@ -223,11 +223,12 @@ TEST_F(ServeContractTest, MalformedFramesAndTextDoNotStopTheServer) {
   ASSERT_TRUE(no_length.ok()) << no_length.status();
   EXPECT_EQ((*no_length)["error"]["code"], -32700);
   // JSON text must be UTF-8; these bytes are not.
-  ASSERT_TRUE(serve_
-                  ->WriteRaw(jsonrpc::FrameMessage(
-                      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
-                      "\"executeStep\",\"params\":[{\"Step\":\"caf\xff\xfe\"}]}"))
-                  .ok());
+  ASSERT_TRUE(
+      serve_
+          ->WriteRaw(jsonrpc::FrameMessage(
+              "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+              "\"executeStep\",\"params\":[{\"Step\":\"caf\xff\xfe\"}]}"))
+          .ok());
   absl::StatusOr<Json> not_utf8 = serve_->Receive();
   ASSERT_TRUE(not_utf8.ok()) << not_utf8.status();
   EXPECT_EQ((*not_utf8)["error"]["code"], -32700);
