@@ -18,6 +18,7 @@
 #include "zerobuffer/oieb_check.h"
 #include "zerobuffer/oieb_view.h"
 #include "zerobuffer/platform_errors.h"
+#include "zerobuffer/stale_cleanup.h"
 
 namespace zerobuffer {
 namespace {
@@ -204,6 +205,11 @@ class WriterImpl {
     // Only clear the slot if it is still ours.
     uint64_t expected = platform::CurrentProcessId();
     oieb_.CompareExchange(&OIEB::writer_pid, expected, 0);
+    // A reader that crashed left its objects to us, the last user.
+    const uint64_t reader_pid = oieb_.Load(&OIEB::reader_pid);
+    if (reader_pid != 0 && !platform::IsProcessAlive(reader_pid)) {
+      RemoveBufferIfAbandoned(name_, AbandonmentRule::kReaderAndWriterGone);
+    }
   }
 
  private:

@@ -275,28 +275,28 @@ TEST_F(MultiProcessTest, NewReaderReplacesStaleResourcesOfKilledReader) {
   EXPECT_EQ(Ask(second, absl::StrCat("read 1 ", kReadTimeout.count())), "ok 1");
 }
 
-// A scan must not drop the lock file of a buffer a writer still uses: the
-// lock file is how a later scan finds the buffer once the writer has gone.
-TEST_F(MultiProcessTest, StaleScansWaitForTheLastUserOfABuffer) {
+// A killed reader's buffer stays while its writer uses it: a stale scan
+// must keep the lock files, which are how a later scan finds the buffer.
+// The writer, its last user, removes all of it when it closes (writer.h).
+TEST_F(MultiProcessTest, AKilledReadersBufferLastsUntilItsWriterCloses) {
   const std::string name = UniqueBufferName("last-user");
   PeerProcess& reader = StartPeer();
   ASSERT_EQ(Ask(reader, absl::StrCat("create ", name, " 0 4096")), "ok");
-  auto writer = std::make_unique<Writer>(name);
+  Writer writer(name);
+  writer.write_frame(steps::MakePattern(64, 1));
   reader.KillAbruptly();
-  const std::string lock_file = LockFilePaths(name)[0];
 
   CleanupStaleResources();
-  EXPECT_TRUE(platform::FileExists(lock_file))
-      << "the lock file went while the writer still used the buffer";
-  EXPECT_TRUE(platform::SharedMemory::Open(name).ok());
-
-  writer.reset();
-  const StaleCleanupReport report = CleanupStaleResources();
-  EXPECT_THAT(FindLeftovers(name), IsEmpty());
-  // Another test process's scan may have been first; if not, ours did it.
-  if (!report.removed_buffers.empty()) {
-    EXPECT_THAT(report.removed_buffers, Contains(name));
+  for (const std::string& lock_file : LockFilePaths(name)) {
+    EXPECT_TRUE(platform::FileExists(lock_file))
+        << lock_file << " went while the writer still used the buffer";
   }
+  EXPECT_TRUE(platform::SharedMemory::Open(name).ok())
+      << "the segment went while the writer still used it";
+
+  writer.close();
+  EXPECT_THAT(FindLeftovers(name), IsEmpty())
+      << "left in /dev/shm or the lock directories after the writer closed";
 }
 
 TEST_F(MultiProcessTest, CorruptedFrameHeaderIsDetected) {
