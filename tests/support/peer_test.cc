@@ -17,9 +17,20 @@ PeerProcess& PeerTest::StartPeer() {
   return peers_.back();
 }
 
-std::string PeerTest::Ask(PeerProcess& peer, const std::string& command) {
-  absl::StatusOr<std::string> reply = peer.Send(command);
+namespace {
+
+std::string AnswerOrReason(const absl::StatusOr<std::string>& reply) {
   return reply.ok() ? *reply : reply.status().ToString();
+}
+
+}  // namespace
+
+std::string PeerTest::Ask(PeerProcess& peer, const std::string& command) {
+  return AnswerOrReason(peer.Send(command));
+}
+
+std::string PeerTest::AwaitAnswer(PeerProcess& peer, absl::Duration timeout) {
+  return AnswerOrReason(peer.AwaitReply(timeout));
 }
 
 }  // namespace zerobuffer::testing
