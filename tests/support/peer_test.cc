@@ -1,18 +1,29 @@
 #include "tests/support/peer_test.h"
 
+#include <stdexcept>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace zerobuffer::testing {
 
 void PeerTest::TearDown() {
-  for (PeerProcess& peer : peers_) peer.Finish();
+  for (PeerProcess& peer : peers_) {
+    const absl::Status finished = peer.Finish();
+    EXPECT_TRUE(finished.ok()) << finished;
+  }
   peers_.clear();
   LeakCheckedTest::TearDown();
 }
 
 PeerProcess& PeerTest::StartPeer() {
   absl::StatusOr<PeerProcess> peer = PeerProcess::Start();
-  EXPECT_TRUE(peer.ok()) << peer.status();
+  if (!peer.ok()) {
+    // Fails the test (gtest reports the exception) and unwinds the test
+    // body; TearDown still finishes the peers started before.
+    throw std::runtime_error(
+        absl::StrCat("cannot start a peer: ", peer.status().ToString()));
+  }
   peers_.push_back(*std::move(peer));
   return peers_.back();
 }
