@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/paths.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
@@ -264,11 +266,14 @@ TEST_F(ReaderWriterTest, ClosingTheReaderRemovesEverythingAndStopsTheWriter) {
   const std::string name = Name("reader-close");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name);
-  const BufferObjectNames names = BufferObjectNames::For(name);
-  const std::string segment_file =
-      *platform::SharedMemory::FilesystemPath(names.segment);
-  EXPECT_FALSE(FindLeftovers(name).empty());
+  const std::optional<std::string> segment_file =
+      platform::SharedMemory::FilesystemPath(
+          BufferObjectNames::For(name).segment);
+  ASSERT_TRUE(segment_file.has_value()) << "no file system path on this OS";
+  EXPECT_TRUE(platform::FileExists(*segment_file));
   reader.close();
+  EXPECT_FALSE(platform::FileExists(*segment_file))
+      << *segment_file << " outlived close(), although a writer maps it";
   EXPECT_THAT(FindLeftovers(name), IsEmpty());
   EXPECT_FALSE(writer.is_reader_connected());
   EXPECT_THROW(writer.write_frame(Pattern(10, 1)), ReaderDeadException);
