@@ -12,6 +12,7 @@
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
+#include "tests/support/frame_checks.h"
 #include "tests/support/leak_checked_test.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/unique_names.h"
@@ -29,14 +30,6 @@ constexpr milliseconds kTimeout{5000};
 
 std::vector<std::byte> Pattern(size_t size, uint64_t sequence) {
   return steps::MakePattern(size, sequence);
-}
-
-void ExpectIntact(const Frame& frame, uint64_t sequence, size_t size) {
-  ASSERT_TRUE(frame.valid()) << "expected frame " << sequence;
-  EXPECT_EQ(frame.sequence(), sequence);
-  EXPECT_EQ(frame.size(), size);
-  EXPECT_EQ(steps::FindPatternMismatch(frame.span(), sequence), std::nullopt)
-      << "frame " << sequence << " was overwritten";
 }
 
 WriterOptions QuickTimeout() {
@@ -60,7 +53,7 @@ TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
   EXPECT_EQ(steps::FindPatternMismatch(reader.metadata(), 0), std::nullopt);
   EXPECT_EQ(reader.get_metadata().size(), 100u);
   for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
-    ExpectIntact(reader.read_frame(kTimeout), sequence, 1000);
+    ExpectFrame(reader.read_frame(kTimeout), sequence, 1000);
   }
   EXPECT_EQ(writer.frames_written(), 3u);
   EXPECT_EQ(writer.bytes_written(), 3000u);
@@ -96,7 +89,7 @@ TEST_F(ReaderWriterTest, ZeroSizeFramesAreRejected) {
   uint64_t sequence = 0;
   EXPECT_THROW(writer.get_frame_buffer(0, sequence), InvalidFrameSizeException);
   writer.write_frame(Pattern(1, 1));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 1);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 1);
 }
 
 // Defect R5: upstream C++ let oversized frames time out as BufferFull.
@@ -108,7 +101,7 @@ TEST_F(ReaderWriterTest, FramesLargerThanTheRingAreRejectedAtOnce) {
   Writer writer(name, patient);
   EXPECT_THROW(writer.write_frame(Pattern(1009, 1)), FrameTooLargeException);
   writer.write_frame(Pattern(1008, 1));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 1008);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 1008);
 }
 
 // Defect R2: a frame that can never wrap fails at once instead of waiting out
@@ -138,7 +131,7 @@ TEST_F(ReaderWriterTest, RingEndsAndShortTailsAreHandled) {
   uint64_t sequence = 1;
   for (size_t size : {984, 8, 1000, 1000}) {
     writer.write_frame(Pattern(size, sequence));
-    ExpectIntact(reader.read_frame(kTimeout), sequence, size);
+    ExpectFrame(reader.read_frame(kTimeout), sequence, size);
     ++sequence;
   }
 }
@@ -154,10 +147,10 @@ TEST_F(ReaderWriterTest, AReaderStepsOverATailTooShortForAMarker) {
   writer.write_frame(Pattern(400, 2));  // [600, 1016)
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 1016u);
   first.release();
-  ExpectIntact(reader.read_frame(kTimeout), 2, 400);
+  ExpectFrame(reader.read_frame(kTimeout), 2, 400);
   writer.write_frame(Pattern(84, 3));  // the tail is skipped: [0, 100)
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 100u);
-  ExpectIntact(reader.read_frame(kTimeout), 3, 84);
+  ExpectFrame(reader.read_frame(kTimeout), 3, 84);
   const OIEB oieb = reader.oieb_snapshot();
   EXPECT_EQ(oieb.payload_free_bytes, oieb.payload_size);
 }
@@ -174,10 +167,10 @@ TEST_F(ReaderWriterTest, AnOutOfOrderReleaseCannotExposeAHeldFrame) {
   reader.read_frame(kTimeout).release();
 
   EXPECT_THROW(writer.write_frame(Pattern(284, 3)), BufferFullException);
-  ExpectIntact(first, 1, 384);
+  ExpectFrame(first, 1, 384);
   first.release();
   writer.write_frame(Pattern(284, 3));
-  ExpectIntact(reader.read_frame(kTimeout), 3, 284);
+  ExpectFrame(reader.read_frame(kTimeout), 3, 284);
 }
 
 // Defect R3, second variant: stepping over a wrap marker while holding the
@@ -195,11 +188,11 @@ TEST_F(ReaderWriterTest, AFrameHeldAcrossAWrapMarkerStaysIntact) {
 
   EXPECT_THROW(writer.write_frame(Pattern(234, 4)), BufferFullException)
       << "[300, 550) would overwrite the held second frame";
-  ExpectIntact(second, 2, 384);
+  ExpectFrame(second, 2, 384);
   second.release();
   writer.write_frame(Pattern(234, 4));
-  ExpectIntact(third, 3, 284);
-  ExpectIntact(reader.read_frame(kTimeout), 4, 234);
+  ExpectFrame(third, 3, 284);
+  ExpectFrame(reader.read_frame(kTimeout), 4, 234);
 }
 
 // Defect R9: an abandoned zero-copy buffer burned a sequence number.
@@ -217,8 +210,8 @@ TEST_F(ReaderWriterTest, AbandonedZeroCopyBuffersKeepTheSequence) {
   EXPECT_THROW(writer.commit_frame(), ZeroBufferException);
   writer.get_frame_buffer(50, sequence);  // abandoned by the next write
   writer.write_frame(Pattern(10, 2));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 200);
-  ExpectIntact(reader.read_frame(kTimeout), 2, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 200);
+  ExpectFrame(reader.read_frame(kTimeout), 2, 10);
 }
 
 TEST_F(ReaderWriterTest, MetadataIsWriteOnceAndSizeChecked) {
@@ -259,7 +252,7 @@ TEST_F(ReaderWriterTest, WithoutAMetadataBlockEveryMetadataWriteFails) {
   Writer writer(name);
   EXPECT_THROW(writer.set_metadata(Pattern(1, 0)), MetadataTooLargeException);
   writer.write_frame(Pattern(10, 1));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 10);
 }
 
 TEST_F(ReaderWriterTest, ClosingTheReaderRemovesEverythingAndStopsTheWriter) {
@@ -294,8 +287,8 @@ TEST_F(ReaderWriterTest, AWriterThatLeavesIsReportedAfterItsFramesAreRead) {
     writer.write_frame(Pattern(10, 2));
   }
   EXPECT_FALSE(reader.is_writer_connected());
-  ExpectIntact(reader.read_frame(kTimeout), 1, 10);
-  ExpectIntact(reader.read_frame(kTimeout), 2, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 2, 10);
   EXPECT_THROW(reader.read_frame(kTimeout), WriterDeadException);
 }
 
@@ -315,7 +308,7 @@ TEST_F(ReaderWriterTest, ASecondReaderIsRejectedAndTheFirstKeepsWorking) {
                ReaderAlreadyConnectedException);
   Writer writer(name);
   writer.write_frame(Pattern(10, 1));
-  ExpectIntact(first.read_frame(kTimeout), 1, 10);
+  ExpectFrame(first.read_frame(kTimeout), 1, 10);
 }
 
 // Defects R8/R22: a rejected writer neither claims nor clears the slot.
@@ -427,7 +420,7 @@ TEST_F(ReaderWriterTest, FramesOutliveTheirReader) {
     writer.write_frame(Pattern(64, 1));
     frame = reader.read_frame(kTimeout);
   }
-  ExpectIntact(frame, 1, 64);
+  ExpectFrame(frame, 1, 64);
   frame.release();
   EXPECT_FALSE(frame.valid());
 }
@@ -448,7 +441,7 @@ TEST_F(ReaderWriterTest, FramesReleasedFromOtherThreadsAreAccountedOnce) {
   std::vector<std::thread> releasers;
   for (uint64_t sequence = 1; sequence <= kFrames; ++sequence) {
     Frame frame = reader.read_frame(kTimeout);
-    ExpectIntact(frame, sequence, 100 + sequence % 300);
+    ExpectFrame(frame, sequence, 100 + sequence % 300);
     batch.push_back(std::move(frame));
     if (batch.size() == 8) {
       // Released in reverse order, on another thread.

@@ -14,6 +14,7 @@
 #include "platform/paths.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
+#include "tests/support/frame_checks.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/peer_process.h"
 #include "tests/support/peer_test.h"
@@ -42,15 +43,6 @@ std::string LockState(const std::string& path) {
   const absl::StatusOr<bool> held = platform::FileLock::IsHeld(path);
   if (!held.ok()) return held.status().ToString();
   return *held ? "held" : "free";
-}
-
-void ExpectFrame(const Frame& frame, uint64_t sequence, size_t size) {
-  ASSERT_TRUE(frame.valid()) << "no frame " << sequence;
-  EXPECT_EQ(frame.sequence(), sequence);
-  EXPECT_EQ(frame.size(), size);
-  EXPECT_EQ(steps::FindPatternMismatch(frame.span(), frame.sequence()),
-            std::nullopt)
-      << "frame " << sequence << " carries the wrong bytes";
 }
 
 TEST_F(MultiProcessTest, SimpleWriteRead) {
