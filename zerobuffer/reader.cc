@@ -16,6 +16,7 @@
 #include "zerobuffer/name_check.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
+#include "zerobuffer/options_check.h"
 #include "zerobuffer/owned_buffer.h"
 #include "zerobuffer/release_ledger.h"
 #include "zerobuffer/spin.h"
@@ -298,6 +299,7 @@ class ReaderImpl final : public internal::FrameOwner,
 Reader::Reader(const std::string& name, const BufferConfig& config,
                const ReaderOptions& options) {
   ThrowIfInvalidBufferName(name);
+  ThrowIfInvalidOptions(options);
   impl_ = std::make_shared<ReaderImpl>(name, config, options);
 }
 

@@ -42,8 +42,9 @@ class ReaderImpl;
 class Reader {
  public:
   // Throws InvalidBufferNameException, ReaderAlreadyConnectedException when a
-  // live reader owns `name`, or ZeroBufferException when the OS refuses
-  // (sizes it cannot map, permissions, exhausted resources).
+  // live reader owns `name`, or ZeroBufferException for options out of range
+  // (config.h) or when the OS refuses (sizes it cannot map, permissions,
+  // exhausted resources).
   Reader(const std::string& name, const BufferConfig& config = {},
          const ReaderOptions& options = {});
   Reader(Reader&& other) noexcept;

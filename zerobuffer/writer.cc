@@ -17,6 +17,7 @@
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_check.h"
 #include "zerobuffer/oieb_view.h"
+#include "zerobuffer/options_check.h"
 #include "zerobuffer/platform_errors.h"
 #include "zerobuffer/spin.h"
 #include "zerobuffer/stale_cleanup.h"
@@ -25,7 +26,6 @@ namespace zerobuffer {
 namespace {
 
 platform::SharedMemory OpenSegment(const std::string& name) {
-  ThrowIfInvalidBufferName(name);
   absl::StatusOr<platform::SharedMemory> segment =
       platform::SharedMemory::Open(name);
   if (absl::IsNotFound(segment.status())) {
@@ -183,6 +183,7 @@ class WriterImpl {
   }
 
   void SetWriteTimeout(std::chrono::milliseconds timeout) {
+    ThrowIfInvalidWriteTimeout(timeout);
     std::lock_guard lock(mutex_);
     options_.write_timeout = timeout;
   }
@@ -400,8 +401,11 @@ WriterImpl& Checked(const std::unique_ptr<WriterImpl>& impl) {
 
 }  // namespace
 
-Writer::Writer(const std::string& name, const WriterOptions& options)
-    : impl_(std::make_unique<WriterImpl>(name, options)) {}
+Writer::Writer(const std::string& name, const WriterOptions& options) {
+  ThrowIfInvalidBufferName(name);
+  ThrowIfInvalidOptions(options);
+  impl_ = std::make_unique<WriterImpl>(name, options);
+}
 
 Writer::Writer(Writer&& other) noexcept = default;
 Writer& Writer::operator=(Writer&& other) noexcept = default;

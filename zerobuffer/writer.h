@@ -39,9 +39,10 @@ class WriterImpl;
 // until the next reader of that name scans for stale resources.
 class Writer {
  public:
-  // Throws InvalidBufferNameException; BufferNotFoundException when no such
-  // buffer exists; IncompatibleBufferException when the segment is not a
-  // protocol v1 buffer; ReaderDeadException when its reader is gone;
+  // Throws InvalidBufferNameException; ZeroBufferException for options out
+  // of range (config.h); BufferNotFoundException when no such buffer exists;
+  // IncompatibleBufferException when the segment is not a protocol v1 buffer;
+  // ReaderDeadException when its reader is gone;
   // WriterAlreadyConnectedException when a live writer is connected (that
   // writer is left undisturbed).
   explicit Writer(const std::string& name, const WriterOptions& options = {});
@@ -87,6 +88,7 @@ class Writer {
   std::span<std::byte> get_metadata_buffer(size_t size);
   void commit_metadata();
 
+  // Throws ZeroBufferException for a negative timeout.
   void set_write_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds get_write_timeout() const;
 

@@ -70,6 +70,25 @@ TEST_F(ReaderWriterTest, HostileNamesAreRejectedBeforeAnythingIsCreated) {
   }
 }
 
+TEST_F(ReaderWriterTest, NonsenseOptionsAreRejectedBeforeAnythingIsCreated) {
+  const std::string name = Name("bad-options");
+  ReaderOptions busy_reader;
+  busy_reader.liveness_check_interval = milliseconds(0);
+  EXPECT_THROW(Reader reader(name, BufferConfig(0, 1024), busy_reader),
+               ZeroBufferException);
+  EXPECT_THAT(FindLeftovers(name), IsEmpty());
+
+  Reader reader(name, BufferConfig(0, 1024));
+  WriterOptions busy_writer;
+  busy_writer.liveness_check_interval = milliseconds(0);
+  EXPECT_THROW(Writer writer(name, busy_writer), ZeroBufferException);
+  EXPECT_EQ(reader.oieb_snapshot().writer_pid, 0u)
+      << "the rejected writer took the writer slot";
+  Writer writer(name);
+  EXPECT_THROW(writer.set_write_timeout(milliseconds(-1)), ZeroBufferException);
+  EXPECT_EQ(writer.get_write_timeout(), WriterOptions{}.write_timeout);
+}
+
 TEST_F(ReaderWriterTest, ImpossibleSizesAreRejectedCleanly) {
   const std::string name = Name("sizes");
   EXPECT_THROW(Reader reader(name, BufferConfig(0, 0)), ZeroBufferException);

@@ -249,9 +249,10 @@ TEST_F(MultiProcessTest, NewReaderReplacesStaleResourcesOfKilledReader) {
   ASSERT_EQ(Ask(first, absl::StrCat("create ", name, " 1024 10240")), "ok");
   // A writer stays attached to the old segment across the crash, which also
   // keeps other processes' stale scans from removing it before we look.
-  // It checks the reader's liveness on every write.
+  // It checks the reader's liveness on every write more than 1 ms after the
+  // previous check, and starting the second reader takes longer than that.
   WriterOptions check_every_write;
-  check_every_write.liveness_check_interval = milliseconds(0);
+  check_every_write.liveness_check_interval = milliseconds(1);
   Writer old_writer(name, check_every_write);
   old_writer.write_frame(steps::MakePattern(64, 1));
   first.KillAbruptly();
