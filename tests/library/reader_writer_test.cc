@@ -3,9 +3,12 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/paths.h"
@@ -62,12 +65,41 @@ TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
 }
 
 TEST_F(ReaderWriterTest, HostileNamesAreRejectedBeforeAnythingIsCreated) {
-  const std::string hostile[] = {"../escape", "a/b", "",
-                                 std::string("nul\0byte", 8), "sem.x"};
+  // The names carry a tag of their own, so that what they might create is
+  // told apart from the objects of tests running alongside; those that
+  // cannot are recognised by where their objects would be.
+  const std::string tag = Name("hostile");
+  const std::string hostile[] = {
+      absl::StrCat("../", tag),
+      absl::StrCat("../../", tag),
+      absl::StrCat(tag, "/b"),
+      absl::StrCat(tag, std::string("\0byte", 5)),
+      absl::StrCat("sem.", tag),
+      "",
+      ".",
+      "..",
+  };
+  std::set<std::string> their_objects;
+  for (const std::string& name : hostile) {
+    for (const std::string& path : ObjectPaths(name))
+      their_objects.insert(path);
+  }
+  const DirectorySnapshot before = SnapshotObjectDirectories();
+
   for (const std::string& name : hostile) {
     EXPECT_THROW(Reader reader(name), InvalidBufferNameException) << name;
     EXPECT_THROW(Writer writer(name), InvalidBufferNameException) << name;
   }
+
+  std::vector<std::string> created;
+  for (const std::string& path :
+       NewFiles(before, SnapshotObjectDirectories())) {
+    if (absl::StrContains(path, tag) || their_objects.contains(path)) {
+      created.push_back(path);
+    }
+  }
+  EXPECT_THAT(created, IsEmpty())
+      << "in /dev/shm, the lock directories or their parents";
 }
 
 TEST_F(ReaderWriterTest, NonsenseOptionsAreRejectedBeforeAnythingIsCreated) {
