@@ -33,10 +33,14 @@ struct BufferConfig {
       : metadata_size(metadata), payload_size(payload) {}
 };
 
+// Reader and Writer refuse options outside the ranges given below with a
+// ZeroBufferException, before they create or open anything.
+
 struct ReaderOptions {
-  // File mode for the segment, both semaphores and the lock files. Unset
-  // keeps the upstream behaviour (0666 filtered by the process umask); set
-  // it to 0666 to share buffers between users regardless of the umask.
+  // File mode for the segment, both semaphores and the lock files, at most
+  // 0777. Unset keeps the upstream behaviour (0666 filtered by the process
+  // umask); set it to 0666 to share buffers between users regardless of the
+  // umask.
   std::optional<uint32_t> permissions;
 
   // Also hold the lock file in the upstream C# lock directory
@@ -45,25 +49,27 @@ struct ReaderOptions {
 
   // While a read blocks, how often the writer's liveness is checked, so a
   // crashed writer is reported without waiting out the whole timeout.
+  // Positive.
   std::chrono::milliseconds liveness_check_interval{100};
 
   // How long read_frame polls for a frame before it blocks; 0 always
-  // blocks at once.
+  // blocks at once. Not negative.
   std::chrono::microseconds spin_before_block = DefaultSpinBeforeBlock();
 };
 
 struct WriterOptions {
   // How long write_frame and get_frame_buffer wait for space before
-  // throwing BufferFullException.
+  // throwing BufferFullException; 0 throws at once when the ring is full.
+  // Not negative.
   std::chrono::milliseconds write_timeout{5000};
 
   // How often the reader's liveness is checked, while a write blocks for
   // space and also between writes that find room: a write more than this
-  // long after the reader crashed throws ReaderDeadException.
+  // long after the reader crashed throws ReaderDeadException. Positive.
   std::chrono::milliseconds liveness_check_interval{100};
 
   // How long a write polls for space before it blocks; 0 always blocks at
-  // once.
+  // once. Not negative.
   std::chrono::microseconds spin_before_block = DefaultSpinBeforeBlock();
 };
 

@@ -1,14 +1,10 @@
-// Spinning: a hint to the CPU that the caller is spinning, so a sibling
-// hyperthread (or the peer it waits for) gets the core's resources
-// meanwhile, and how often a spin loop looks at the clock.
+// A hint to the CPU that the caller is spinning, so a sibling hyperthread
+// (or the peer it waits for) gets the core's resources meanwhile.
 
 #ifndef ZEROBUFFER_ZEROBUFFER_CPU_RELAX_H_
 #define ZEROBUFFER_ZEROBUFFER_CPU_RELAX_H_
 
 namespace zerobuffer {
-
-// Spin loops poll this often between readings of the clock.
-inline constexpr int kPollsPerClockCheck = 16;
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)

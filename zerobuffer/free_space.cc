@@ -1,5 +1,7 @@
 #include "zerobuffer/free_space.h"
 
+#include <limits>
+
 #include "zerobuffer/layout.h"
 
 namespace zerobuffer {
@@ -18,7 +20,9 @@ WritePlan PlanWrite(uint64_t ring_size, uint64_t write_pos,
     }
     return {Kind::kInPlace, frame_bytes, 0};
   }
-  if (!can_wrap) return {Kind::kNeverFits, tail + frame_bytes, tail};
+  if (!can_wrap) {
+    return {Kind::kNeverFits, std::numeric_limits<uint64_t>::max(), 0};
+  }
   const Kind kind =
       tail >= kFrameHeaderSize ? Kind::kWrapWithMarker : Kind::kWrapShortTail;
   return {kind, tail + frame_bytes, tail};

@@ -24,9 +24,10 @@ struct WritePlan {
   };
 
   Kind kind;
-  // payload_free_bytes must reach this before the frame is placed.
+  // payload_free_bytes must reach this before the frame is placed; for
+  // kNeverFits no count can (the maximum).
   uint64_t required_free;
-  // Bytes before the ring end given up by a wrap (0 in place).
+  // Bytes before the ring end given up by a wrap (0 when it does not wrap).
   uint64_t waste;
 
   bool wraps() const {

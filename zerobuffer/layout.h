@@ -45,6 +45,9 @@ struct ProtocolVersion {
 };
 inline constexpr ProtocolVersion kCurrentProtocolVersion{1, 0, 0, 0};
 
+static_assert(std::is_standard_layout_v<ProtocolVersion>);
+static_assert(sizeof(ProtocolVersion) == 4);
+
 // Operation Info Exchange Block: the buffer's control block, at offset 0.
 struct OIEB {
   uint32_t oieb_size;

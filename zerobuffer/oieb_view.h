@@ -17,6 +17,14 @@
 
 namespace zerobuffer {
 
+// Two processes share these fields, and only hardware atomics synchronise
+// across processes (protocol.md 7.5): a lock-based atomic_ref would take a
+// lock private to this process, which the peer never sees.
+static_assert(std::atomic_ref<uint64_t>::is_always_lock_free,
+              "OIEB fields need lock-free 64-bit atomics");
+static_assert(alignof(OIEB) >= std::atomic_ref<uint64_t>::required_alignment,
+              "OIEB fields must be aligned for std::atomic_ref");
+
 class OiebView {
  public:
   using Field = uint64_t OIEB::*;

@@ -1,5 +1,6 @@
 #include "zerobuffer/owned_buffer.h"
 
+#include <span>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -61,6 +62,7 @@ std::vector<platform::FileLock> AcquireLocks(const std::string& name,
 platform::SharedMemory CreateSegment(const std::string& name,
                                      const SegmentLayout& layout,
                                      const ReaderOptions& options,
+                                     std::span<const platform::FileLock> locks,
                                      StaleCleanupReport& report) {
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<platform::SharedMemory> segment =
@@ -74,12 +76,13 @@ platform::SharedMemory CreateSegment(const std::string& name,
                        "' (", layout.total_size(), " bytes)"));
     }
     // We hold the lock, so an existing segment is a leftover unless its
-    // reader (say, one using another lock directory) is still alive.
-    if (!RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone)) {
+    // reader (say, a C# one, locking only the other directory) is alive or
+    // still creating it.
+    if (!RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone, &report,
+                                 locks)) {
       throw ReaderAlreadyConnectedException(absl::StrCat(
           "shared memory of buffer '", name, "' belongs to a live reader"));
     }
-    report.removed_buffers.push_back(name);
   }
 }
 
@@ -147,7 +150,8 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
   std::vector<platform::FileLock> locks = AcquireLocks(name, options);
 
   const BufferObjectNames names = BufferObjectNames::For(name);
-  platform::SharedMemory segment = CreateSegment(name, layout, options, report);
+  platform::SharedMemory segment =
+      CreateSegment(name, layout, options, locks, report);
   absl::Cleanup remove_segment = [&names] {
     platform::SharedMemory::Unlink(names.segment).IgnoreError();
   };

@@ -10,14 +10,16 @@
 #include "platform/process.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
-#include "zerobuffer/cpu_relax.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/frame_header_check.h"
+#include "zerobuffer/name_check.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
+#include "zerobuffer/options_check.h"
 #include "zerobuffer/owned_buffer.h"
 #include "zerobuffer/release_ledger.h"
+#include "zerobuffer/spin.h"
 
 namespace zerobuffer {
 namespace {
@@ -25,13 +27,6 @@ namespace {
 // How often waits without a semaphore to block on (a writer to connect, a
 // buffer to appear) look again.
 constexpr std::chrono::milliseconds kPollInterval{10};
-
-void ThrowIfInvalidName(const std::string& name) {
-  const absl::Status valid = ValidateBufferName(name);
-  if (!valid.ok()) {
-    throw InvalidBufferNameException(std::string(valid.message()));
-  }
-}
 
 }  // namespace
 
@@ -140,7 +135,12 @@ class ReaderImpl final : public internal::FrameOwner,
   // slices. False on timeout; throws WriterDeadException.
   bool AwaitFrameSignal(std::chrono::milliseconds timeout) {
     const Deadline deadline = Deadline::After(timeout);
-    if (SpinForFrameSignal(deadline)) return true;
+    // A frame arriving meanwhile is taken without sleeping in the kernel,
+    // and the writer's post then wakes nobody.
+    if (SpinUntil(options_.spin_before_block, deadline,
+                  [this] { return buffer_.write_semaphore.TryWait(); })) {
+      return true;
+    }
     while (true) {
       const absl::Duration slice =
           deadline.RemainingAtMost(options_.liveness_check_interval);
@@ -151,24 +151,6 @@ class ReaderImpl final : public internal::FrameOwner,
       ThrowIfWriterGone();
       if (deadline.Expired()) return false;
     }
-  }
-
-  // Polls sem-w without blocking for up to spin_before_block (never past
-  // the caller's deadline): a frame arriving meanwhile is taken without
-  // sleeping in the kernel, and the writer's post then wakes nobody.
-  bool SpinForFrameSignal(const Deadline& deadline) {
-    if (options_.spin_before_block <= std::chrono::microseconds(0)) {
-      return false;
-    }
-    const Deadline spin_end = Deadline::After(options_.spin_before_block);
-    do {
-      // The clock costs more than a poll; it need not be read every time.
-      for (int i = 0; i < kPollsPerClockCheck; ++i) {
-        if (buffer_.write_semaphore.TryWait()) return true;
-        CpuRelax();
-      }
-    } while (!spin_end.Expired() && !deadline.Expired());
-    return false;
   }
 
   // Called only when no frame is pending.
@@ -316,7 +298,8 @@ class ReaderImpl final : public internal::FrameOwner,
 
 Reader::Reader(const std::string& name, const BufferConfig& config,
                const ReaderOptions& options) {
-  ThrowIfInvalidName(name);
+  ThrowIfInvalidBufferName(name);
+  ThrowIfInvalidOptions(options);
   impl_ = std::make_shared<ReaderImpl>(name, config, options);
 }
 
@@ -389,7 +372,7 @@ void Reader::close() {
 
 bool Reader::wait_exists(const std::string& name,
                          std::chrono::milliseconds timeout) {
-  ThrowIfInvalidName(name);
+  ThrowIfInvalidBufferName(name);
   const BufferObjectNames names = BufferObjectNames::For(name);
   const Deadline deadline = Deadline::After(timeout);
   while (true) {

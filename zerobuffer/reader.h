@@ -28,11 +28,23 @@ class ReaderImpl;
 //
 // One thread reads at a time (concurrent read calls are serialised); frames
 // may be released from any thread.
+//
+// Sequence numbers: every writer session numbers its frames from 1
+// (protocol.md 3.5), and upstream C++ and Python readers throw SequenceError
+// when a second session starts on a buffer they have read from. This reader
+// instead starts over at 1 when a frame numbered 1 arrives while it expects
+// another number and the OIEB's writer_pid differs from what it was when the
+// previous frame was taken: a new writer process. The change is only seen
+// through the PID, so a writer closed and reopened within one process (same
+// PID), or a new writer whose PID is the old one's, still gets SequenceError.
+// So does a new session whose writer connected while frames of the previous
+// session were still unread, since writer_pid changed before their reading.
 class Reader {
  public:
   // Throws InvalidBufferNameException, ReaderAlreadyConnectedException when a
-  // live reader owns `name`, or ZeroBufferException when the OS refuses
-  // (sizes it cannot map, permissions, exhausted resources).
+  // live reader owns `name`, or ZeroBufferException for options out of range
+  // (config.h) or when the OS refuses (sizes it cannot map, permissions,
+  // exhausted resources).
   Reader(const std::string& name, const BufferConfig& config = {},
          const ReaderOptions& options = {});
   Reader(Reader&& other) noexcept;
@@ -45,8 +57,10 @@ class Reader {
   // timeout while the writer is alive or none has connected yet. Throws
   // WriterDeadException when the writer crashed, or left and every frame it
   // wrote has been read; SequenceError or InvalidFrameSizeException when the
-  // ring holds something no correct writer writes (the frame stays unread, so
-  // a retry reports the same error).
+  // next frame header is one no correct writer writes. The read position does
+  // not move past such a header (a wrap marker in front of it is consumed),
+  // so the stream stops there: a retry meets the same header and, unless the
+  // writer's PID changed meanwhile (see above), reports the same error.
   Frame read_frame(std::chrono::milliseconds timeout);
   // read_frame without waiting.
   Frame try_read_frame();
@@ -86,8 +100,11 @@ class Reader {
   // What the creation of this reader removed as stale.
   const StaleCleanupReport& stale_cleanup_report() const;
 
-  // Removes the buffer now; later calls throw ClosedException. Frames still
-  // held stay readable. Idempotent.
+  // Removes the buffer now. Afterwards read_frame, try_read_frame and the
+  // metadata accessors throw ClosedException; name(), is_writer_connected(),
+  // the counters, oieb_snapshot() and stale_cleanup_report() keep answering
+  // (from the still-mapped segment). Frames still held stay readable.
+  // Idempotent.
   void close();
 
   // Waits up to `timeout` until buffer `name` exists (segment and both

@@ -4,7 +4,6 @@ namespace zerobuffer {
 
 ReleaseLedger::Ticket ReleaseLedger::AddFrame(uint64_t frame_bytes) {
   entries_.push_back({frame_bytes, /*is_frame=*/true, /*released=*/false});
-  ++outstanding_frames_;
   return first_ticket_ + entries_.size() - 1;
 }
 
@@ -28,10 +27,7 @@ ReleaseLedger::Credit ReleaseLedger::CreditFromHead() {
   while (!entries_.empty() && entries_.front().released) {
     const Entry& head = entries_.front();
     credit.bytes += head.bytes;
-    if (head.is_frame) {
-      ++credit.frames;
-      --outstanding_frames_;
-    }
+    if (head.is_frame) ++credit.frames;
     entries_.pop_front();
     ++first_ticket_;
   }

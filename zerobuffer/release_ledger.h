@@ -43,9 +43,6 @@ class ReleaseLedger {
   // nothing, so a double release can never over-credit.
   Credit Release(Ticket ticket);
 
-  // Frames read but not yet credited back.
-  uint64_t outstanding_frames() const { return outstanding_frames_; }
-
  private:
   struct Entry {
     uint64_t bytes;
@@ -57,7 +54,6 @@ class ReleaseLedger {
 
   std::deque<Entry> entries_;
   Ticket first_ticket_ = 0;  // the ticket of entries_.front()
-  uint64_t outstanding_frames_ = 0;
 };
 
 }  // namespace zerobuffer

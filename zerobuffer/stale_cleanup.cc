@@ -1,6 +1,8 @@
 #include "zerobuffer/stale_cleanup.h"
 
+#include <algorithm>
 #include <optional>
+#include <set>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -24,23 +26,13 @@ bool OwnersGone(const OIEB& oieb, AbandonmentRule rule) {
          !platform::IsProcessAlive(oieb.writer_pid);
 }
 
-}  // namespace
-
-bool UnlinkBufferObjects(const std::string& name) {
-  const BufferObjectNames names = BufferObjectNames::For(name);
-  bool removed = platform::NamedSemaphore::Unlink(names.write_semaphore).ok();
-  removed |= platform::NamedSemaphore::Unlink(names.read_semaphore).ok();
-  removed |= platform::SharedMemory::Unlink(names.segment).ok();
-  return removed;
-}
-
-namespace {
-
-// Whether `rule` lets the buffer `name` go; its OIEB, when it has one, in
-// `oieb`. A segment that is missing or too small to hold an OIEB is used by
-// nobody; one we cannot read (another user's) is left alone.
-bool IsAbandoned(const std::string& name, AbandonmentRule rule,
-                 std::optional<OIEB>& oieb) {
+// Whether the PIDs in the OIEB of `name` let it go under `rule`; the OIEB,
+// when there is one, in `oieb`. A segment that is missing or too small to
+// hold an OIEB names nobody; one we cannot open (another user's) is left
+// alone. Only the lock files tell whether a reader is still creating it.
+bool OwnersLookGone(const std::string& name, AbandonmentRule rule,
+                    std::optional<OIEB>& oieb) {
+  oieb.reset();
   absl::StatusOr<platform::SharedMemory> segment =
       platform::SharedMemory::Open(name);
   if (!segment.ok() && !absl::IsNotFound(segment.status()) &&
@@ -52,22 +44,93 @@ bool IsAbandoned(const std::string& name, AbandonmentRule rule,
   return OwnersGone(*oieb, rule);
 }
 
+bool IsHeldHere(std::span<const platform::FileLock> held_here,
+                const std::string& path) {
+  return std::any_of(
+      held_here.begin(), held_here.end(),
+      [&path](const platform::FileLock& lock) { return lock.path() == path; });
+}
+
+// The lock files of `name` that this process does not hold yet, one per lock
+// directory, now held by us; nullopt when another process holds one. Paths
+// of lock files that existed before go to `existing`.
+//
+// A lock file we cannot take for another reason (another user's file, an
+// unusable directory) is only looked at: if nobody holds it, no reader of
+// ours or of upstream can be using that directory for this name either.
+std::optional<std::vector<platform::FileLock>> LockEveryDirectory(
+    const std::string& name, std::span<const platform::FileLock> held_here,
+    std::vector<std::string>& existing) {
+  const std::vector<std::string> directories = LockDirectories();
+  const std::vector<std::string> paths = LockFilePaths(name);
+  std::vector<platform::FileLock> locks;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (IsHeldHere(held_here, paths[i])) continue;
+    const bool existed = platform::FileExists(paths[i]);
+    absl::Status status = platform::EnsureDirectory(directories[i]);
+    if (status.ok()) {
+      absl::StatusOr<platform::FileLock> lock =
+          platform::FileLock::Acquire(paths[i]);
+      if (lock.ok()) {
+        locks.push_back(*std::move(lock));
+        if (existed) existing.push_back(paths[i]);
+        continue;
+      }
+      status = lock.status();
+    }
+    if (absl::IsUnavailable(status) ||
+        platform::FileLock::IsHeld(paths[i]).value_or(false)) {
+      return std::nullopt;
+    }
+    internal::Log(LogLevel::kDebug,
+                  absl::StrCat("Cannot lock ", paths[i], " (",
+                               status.ToString(), "); nobody holds it"));
+  }
+  return locks;
+}
+
 }  // namespace
 
-bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule) {
+bool UnlinkBufferObjects(const std::string& name) {
+  const BufferObjectNames names = BufferObjectNames::For(name);
+  bool removed = platform::NamedSemaphore::Unlink(names.write_semaphore).ok();
+  removed |= platform::NamedSemaphore::Unlink(names.read_semaphore).ok();
+  removed |= platform::SharedMemory::Unlink(names.segment).ok();
+  return removed;
+}
+
+bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule,
+                             StaleCleanupReport* report,
+                             std::span<const platform::FileLock> held_here) {
   std::optional<OIEB> oieb;
-  if (!IsAbandoned(name, rule, oieb)) return false;
+  if (!OwnersLookGone(name, rule, oieb)) return false;
+  std::vector<std::string> existing_lock_files;
+  const std::optional<std::vector<platform::FileLock>> locks =
+      LockEveryDirectory(name, held_here, existing_lock_files);
+  if (!locks.has_value()) return false;
+  // Again, now that no reader can come or go: a reader may have created the
+  // buffer anew, used it and crashed since the first look.
+  if (!OwnersLookGone(name, rule, oieb)) return false;
   if (oieb.has_value()) {
     internal::Log(
         LogLevel::kInfo,
         absl::StrCat("Removing abandoned buffer '", name, "' (reader PID ",
                      oieb->reader_pid, ", writer PID ", oieb->writer_pid, ")"));
   }
-  return UnlinkBufferObjects(name);
+  const bool removed = UnlinkBufferObjects(name);
+  if (report != nullptr) {
+    if (removed) report->removed_buffers.push_back(name);
+    // Removed below, as `locks` lets them go.
+    report->removed_lock_files.insert(report->removed_lock_files.end(),
+                                      existing_lock_files.begin(),
+                                      existing_lock_files.end());
+  }
+  return true;
 }
 
 StaleCleanupReport CleanupStaleResources() {
-  StaleCleanupReport report;
+  // Each name once, though it may have a lock file in both directories.
+  std::set<std::string> names;
   for (const std::string& directory : LockDirectories()) {
     absl::StatusOr<std::vector<std::string>> files =
         platform::ListFiles(directory, kLockFileSuffix);
@@ -78,24 +141,14 @@ StaleCleanupReport CleanupStaleResources() {
       continue;
     }
     for (const std::string& file : *files) {
-      const std::string name(absl::StripSuffix(file, kLockFileSuffix));
-      if (!ValidateBufferName(name).ok()) continue;
-      // While a writer still uses the buffer, its lock file must stay: it is
-      // how a later scan finds the buffer once the writer has gone too.
-      std::optional<OIEB> oieb;
-      if (!IsAbandoned(name, AbandonmentRule::kReaderAndWriterGone, oieb)) {
-        continue;
-      }
-      const std::string path = platform::JoinPath(directory, file);
-      absl::StatusOr<bool> removed = platform::FileLock::TryRemoveStale(path);
-      if (!removed.ok() || !*removed) continue;
-      report.removed_lock_files.push_back(path);
-      // Again: a new reader may have taken the name since the first look.
-      if (RemoveBufferIfAbandoned(name,
-                                  AbandonmentRule::kReaderAndWriterGone)) {
-        report.removed_buffers.push_back(name);
-      }
+      std::string name(absl::StripSuffix(file, kLockFileSuffix));
+      if (ValidateBufferName(name).ok()) names.insert(std::move(name));
     }
+  }
+  StaleCleanupReport report;
+  for (const std::string& name : names) {
+    RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderAndWriterGone,
+                            &report);
   }
   return report;
 }

@@ -1,51 +1,71 @@
-// Removal of resources left behind by crashed readers (protocol.md 5.2).
+// Removal of what crashed readers leave behind (protocol.md 5.2): a buffer's
+// segment, semaphores and lock files.
+//
+// A reader holds its lock files from before it creates its segment until
+// after it has removed it. PIDs alone cannot tell a crashed reader from one
+// that has created its segment but not yet published its PID, so objects are
+// only ever removed by a process that holds every lock file of the name: then
+// no reader can be creating, using or removing them meanwhile.
 
 #ifndef ZEROBUFFER_ZEROBUFFER_STALE_CLEANUP_H_
 #define ZEROBUFFER_ZEROBUFFER_STALE_CLEANUP_H_
 
+#include <span>
 #include <string>
 #include <vector>
+
+#include "platform/file_lock.h"
 
 namespace zerobuffer {
 
 struct StaleCleanupReport {
   // Lock files that no process held any more.
   std::vector<std::string> removed_lock_files;
-  // Buffers whose segment and semaphores were removed because their owner
+  // Buffers whose segment or semaphores were removed because their owner
   // is gone.
   std::vector<std::string> removed_buffers;
-
-  bool empty() const {
-    return removed_lock_files.empty() && removed_buffers.empty();
-  }
 };
 
-// The cleanup every reader runs before creating its buffer: for each lock
-// file in both lock directories that no process holds and whose buffer has
-// neither a live reader nor a live writer, remove the file (while holding
-// its lock), then the buffer's segment and semaphores. A buffer a writer
-// still uses keeps its lock file, so a later scan finds it again. Lock files
-// whose stem is not a valid buffer name are left alone.
+// The cleanup every reader runs before creating its buffer: every buffer
+// that has a lock file in either lock directory goes through
+// RemoveBufferIfAbandoned with kReaderAndWriterGone. Lock files whose stem is
+// not a valid buffer name are left alone.
 StaleCleanupReport CleanupStaleResources();
 
 // Who must be gone before a buffer's objects may be removed.
 enum class AbandonmentRule {
-  // The stale-lock scan: neither the reader nor a writer is alive.
+  // The stale-lock scan, and a writer closing after its reader crashed:
+  // neither the reader nor a writer is alive.
   kReaderAndWriterGone,
-  // Creating a buffer whose lock we already hold: only the previous owner
-  // (the reader) matters; a writer still attached to the old segment keeps
-  // its mapping after the unlink.
+  // Creating a buffer whose lock this process already holds: only the
+  // previous owner (the reader) matters; a writer still attached to the old
+  // segment keeps its mapping after the unlink.
   kReaderGone,
 };
 
-// Removes the segment and both semaphores of `name` when `rule` holds for
-// the PIDs in its OIEB, or when the segment is missing or too small to hold
-// an OIEB (then nobody can be using it). True when something was removed.
-bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule);
+// Removes buffer `name` if it is abandoned: `rule` holds for the PIDs in its
+// OIEB (a segment that is missing or too small for an OIEB names nobody),
+// and no other process holds its lock file in any lock directory.
+//
+// The PIDs are looked at first, without touching any lock file, so a buffer
+// a writer still uses keeps its lock files for a later scan. Then every lock
+// file of the name is taken (except those in `held_here`, which this process
+// holds already), the PIDs are looked at again, and the segment and both
+// semaphores are unlinked while the locks are held; the lock files taken are
+// removed as they are let go. A lock file another process holds means a live
+// or starting reader: nothing is removed.
+//
+// True when the buffer was abandoned, so that none of its objects exist any
+// more. What was removed is added to `report` when one is given.
+bool RemoveBufferIfAbandoned(
+    const std::string& name, AbandonmentRule rule,
+    StaleCleanupReport* report = nullptr,
+    std::span<const platform::FileLock> held_here = {});
 
 // Unlinks whichever of the segment and semaphores of `name` exist (a crash
 // can leave any subset behind); true when at least one did. Names only:
-// processes that have them mapped or open keep using them.
+// processes that have them mapped or open keep using them. Only for a
+// process that holds the buffer's lock files.
 bool UnlinkBufferObjects(const std::string& name);
 
 }  // namespace zerobuffer

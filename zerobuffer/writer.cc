@@ -10,23 +10,22 @@
 #include "platform/process.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
-#include "zerobuffer/cpu_relax.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/free_space.h"
+#include "zerobuffer/name_check.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_check.h"
 #include "zerobuffer/oieb_view.h"
+#include "zerobuffer/options_check.h"
 #include "zerobuffer/platform_errors.h"
+#include "zerobuffer/spin.h"
+#include "zerobuffer/stale_cleanup.h"
 
 namespace zerobuffer {
 namespace {
 
 platform::SharedMemory OpenSegment(const std::string& name) {
-  const absl::Status valid = ValidateBufferName(name);
-  if (!valid.ok()) {
-    throw InvalidBufferNameException(std::string(valid.message()));
-  }
   absl::StatusOr<platform::SharedMemory> segment =
       platform::SharedMemory::Open(name);
   if (absl::IsNotFound(segment.status())) {
@@ -184,6 +183,7 @@ class WriterImpl {
   }
 
   void SetWriteTimeout(std::chrono::milliseconds timeout) {
+    ThrowIfInvalidWriteTimeout(timeout);
     std::lock_guard lock(mutex_);
     options_.write_timeout = timeout;
   }
@@ -204,6 +204,11 @@ class WriterImpl {
     // Only clear the slot if it is still ours.
     uint64_t expected = platform::CurrentProcessId();
     oieb_.CompareExchange(&OIEB::writer_pid, expected, 0);
+    // A reader that crashed left its objects to us, the last user.
+    const uint64_t reader_pid = oieb_.Load(&OIEB::reader_pid);
+    if (reader_pid != 0 && !platform::IsProcessAlive(reader_pid)) {
+      RemoveBufferIfAbandoned(name_, AbandonmentRule::kReaderAndWriterGone);
+    }
   }
 
  private:
@@ -288,7 +293,12 @@ class WriterImpl {
       if (free >= plan.required_free) return Place(plan);
       if (!spun) {
         spun = true;
-        if (SpinForSpace(plan.required_free, deadline)) continue;
+        if (SpinUntil(options_.spin_before_block, deadline, [&] {
+              return oieb_.Load(&OIEB::payload_free_bytes) >=
+                     plan.required_free;
+            })) {
+          continue;
+        }
       }
       if (!drained) {
         // sem-r counts every release, but we only consume it when blocked;
@@ -313,23 +323,6 @@ class WriterImpl {
             " bytes free, ", plan.required_free, " needed)"));
       }
     }
-  }
-
-  // Polls payload_free_bytes without blocking for up to spin_before_block
-  // (never past the caller's deadline); true once `needed` bytes are free.
-  bool SpinForSpace(uint64_t needed, const Deadline& deadline) {
-    if (options_.spin_before_block <= std::chrono::microseconds(0)) {
-      return false;
-    }
-    const Deadline spin_end = Deadline::After(options_.spin_before_block);
-    do {
-      // The clock costs more than a poll; it need not be read every time.
-      for (int i = 0; i < kPollsPerClockCheck; ++i) {
-        if (oieb_.Load(&OIEB::payload_free_bytes) >= needed) return true;
-        CpuRelax();
-      }
-    } while (!spin_end.Expired() && !deadline.Expired());
-    return false;
   }
 
   uint64_t Place(const WritePlan& plan) {
@@ -408,8 +401,11 @@ WriterImpl& Checked(const std::unique_ptr<WriterImpl>& impl) {
 
 }  // namespace
 
-Writer::Writer(const std::string& name, const WriterOptions& options)
-    : impl_(std::make_unique<WriterImpl>(name, options)) {}
+Writer::Writer(const std::string& name, const WriterOptions& options) {
+  ThrowIfInvalidBufferName(name);
+  ThrowIfInvalidOptions(options);
+  impl_ = std::make_unique<WriterImpl>(name, options);
+}
 
 Writer::Writer(Writer&& other) noexcept = default;
 Writer& Writer::operator=(Writer&& other) noexcept = default;

@@ -22,14 +22,27 @@ class WriterImpl;
 // (write_frame) or in place (get_frame_buffer + commit_frame); both wait up
 // to the write timeout when the ring is full.
 //
-// Not for concurrent use from several threads without external locking
-// (calls are serialised internally, but a get_frame_buffer/commit_frame
-// pair must not be interleaved with other writes).
+// Every call is serialised internally, so several threads may share a
+// writer. A zero-copy pair is not atomic, though: a write_frame or
+// get_frame_buffer from another thread between get_frame_buffer and
+// commit_frame abandons the reservation, so threads that write in place
+// need a lock of their own around each pair.
+//
+// Closing (close() or destruction) clears writer_pid. If the reader has
+// crashed by then (its PID is dead and nobody holds its lock files), the
+// writer is the buffer's last user and removes what the reader left: the
+// segment, both semaphores and the lock files, through the same routine as
+// the stale-resource scan (RemoveBufferIfAbandoned), which never touches the
+// objects of a live or starting reader. Deliberate difference from upstream,
+// invisible on the wire: upstream writers never unlink anything
+// (protocol.md 6.4), so a crashed reader's objects outlive both processes
+// until the next reader of that name scans for stale resources.
 class Writer {
  public:
-  // Throws InvalidBufferNameException; BufferNotFoundException when no such
-  // buffer exists; IncompatibleBufferException when the segment is not a
-  // protocol v1 buffer; ReaderDeadException when its reader is gone;
+  // Throws InvalidBufferNameException; ZeroBufferException for options out
+  // of range (config.h); BufferNotFoundException when no such buffer exists;
+  // IncompatibleBufferException when the segment is not a protocol v1 buffer;
+  // ReaderDeadException when its reader is gone;
   // WriterAlreadyConnectedException when a live writer is connected (that
   // writer is left undisturbed).
   explicit Writer(const std::string& name, const WriterOptions& options = {});
@@ -75,6 +88,7 @@ class Writer {
   std::span<std::byte> get_metadata_buffer(size_t size);
   void commit_metadata();
 
+  // Throws ZeroBufferException for a negative timeout.
   void set_write_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds get_write_timeout() const;
 
@@ -87,8 +101,11 @@ class Writer {
   // The OIEB as it is now, each field read atomically.
   OIEB oieb_snapshot() const;
 
-  // Disconnects (clears writer_pid); later calls throw ClosedException.
-  // Idempotent.
+  // Disconnects (clears writer_pid) and removes the buffer if its reader
+  // crashed (see above). Afterwards write_frame, get_frame_buffer,
+  // commit_frame, set_metadata, get_metadata_buffer and commit_metadata
+  // throw ClosedException; name(), the timeout, is_reader_connected(), the
+  // counters and oieb_snapshot() keep answering. Idempotent.
   void close();
 
  private:

@@ -2,9 +2,15 @@
 // between processes, wire-compatible with the C#, Python and upstream C++
 // implementations (protocol v1).
 //
-//   zerobuffer::Reader reader("camera-0", zerobuffer::BufferConfig(1024, 1 <<
-//   20)); zerobuffer::Writer writer("camera-0");       // in another process
+//   // Process A creates the buffer:
+//   zerobuffer::Reader reader("camera-0",
+//                             zerobuffer::BufferConfig(1024, 1 << 20));
+//
+//   // Process B connects to it and writes a frame:
+//   zerobuffer::Writer writer("camera-0");
 //   writer.write_frame(bytes.data(), bytes.size());
+//
+//   // Process A reads the frame in place:
 //   zerobuffer::Frame frame = reader.read_frame(std::chrono::seconds(5));
 
 #ifndef ZEROBUFFER_ZEROBUFFER_ZEROBUFFER_H_

@@ -2,14 +2,20 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/paths.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "steps/support/data_patterns.h"
+#include "tests/support/frame_checks.h"
 #include "tests/support/leak_checked_test.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/unique_names.h"
@@ -27,14 +33,6 @@ constexpr milliseconds kTimeout{5000};
 
 std::vector<std::byte> Pattern(size_t size, uint64_t sequence) {
   return steps::MakePattern(size, sequence);
-}
-
-void ExpectIntact(const Frame& frame, uint64_t sequence, size_t size) {
-  ASSERT_TRUE(frame.valid()) << "expected frame " << sequence;
-  EXPECT_EQ(frame.sequence(), sequence);
-  EXPECT_EQ(frame.size(), size);
-  EXPECT_EQ(steps::FindPatternMismatch(frame.span(), sequence), std::nullopt)
-      << "frame " << sequence << " was overwritten";
 }
 
 WriterOptions QuickTimeout() {
@@ -58,7 +56,7 @@ TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
   EXPECT_EQ(steps::FindPatternMismatch(reader.metadata(), 0), std::nullopt);
   EXPECT_EQ(reader.get_metadata().size(), 100u);
   for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
-    ExpectIntact(reader.read_frame(kTimeout), sequence, 1000);
+    ExpectFrame(reader.read_frame(kTimeout), sequence, 1000);
   }
   EXPECT_EQ(writer.frames_written(), 3u);
   EXPECT_EQ(writer.bytes_written(), 3000u);
@@ -67,12 +65,60 @@ TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
 }
 
 TEST_F(ReaderWriterTest, HostileNamesAreRejectedBeforeAnythingIsCreated) {
-  const std::string hostile[] = {"../escape", "a/b", "",
-                                 std::string("nul\0byte", 8), "sem.x"};
+  // The names carry a tag of their own, so that what they might create is
+  // told apart from the objects of tests running alongside; those that
+  // cannot are recognised by where their objects would be.
+  const std::string tag = Name("hostile");
+  const std::string hostile[] = {
+      absl::StrCat("../", tag),
+      absl::StrCat("../../", tag),
+      absl::StrCat(tag, "/b"),
+      absl::StrCat(tag, std::string("\0byte", 5)),
+      absl::StrCat("sem.", tag),
+      "",
+      ".",
+      "..",
+  };
+  std::set<std::string> their_objects;
+  for (const std::string& name : hostile) {
+    for (const std::string& path : ObjectPaths(name))
+      their_objects.insert(path);
+  }
+  const DirectorySnapshot before = SnapshotObjectDirectories();
+
   for (const std::string& name : hostile) {
     EXPECT_THROW(Reader reader(name), InvalidBufferNameException) << name;
     EXPECT_THROW(Writer writer(name), InvalidBufferNameException) << name;
   }
+
+  std::vector<std::string> created;
+  for (const std::string& path :
+       NewFiles(before, SnapshotObjectDirectories())) {
+    if (absl::StrContains(path, tag) || their_objects.contains(path)) {
+      created.push_back(path);
+    }
+  }
+  EXPECT_THAT(created, IsEmpty())
+      << "in /dev/shm, the lock directories or their parents";
+}
+
+TEST_F(ReaderWriterTest, NonsenseOptionsAreRejectedBeforeAnythingIsCreated) {
+  const std::string name = Name("bad-options");
+  ReaderOptions busy_reader;
+  busy_reader.liveness_check_interval = milliseconds(0);
+  EXPECT_THROW(Reader reader(name, BufferConfig(0, 1024), busy_reader),
+               ZeroBufferException);
+  EXPECT_THAT(FindLeftovers(name), IsEmpty());
+
+  Reader reader(name, BufferConfig(0, 1024));
+  WriterOptions busy_writer;
+  busy_writer.liveness_check_interval = milliseconds(0);
+  EXPECT_THROW(Writer writer(name, busy_writer), ZeroBufferException);
+  EXPECT_EQ(reader.oieb_snapshot().writer_pid, 0u)
+      << "the rejected writer took the writer slot";
+  Writer writer(name);
+  EXPECT_THROW(writer.set_write_timeout(milliseconds(-1)), ZeroBufferException);
+  EXPECT_EQ(writer.get_write_timeout(), WriterOptions{}.write_timeout);
 }
 
 TEST_F(ReaderWriterTest, ImpossibleSizesAreRejectedCleanly) {
@@ -94,7 +140,7 @@ TEST_F(ReaderWriterTest, ZeroSizeFramesAreRejected) {
   uint64_t sequence = 0;
   EXPECT_THROW(writer.get_frame_buffer(0, sequence), InvalidFrameSizeException);
   writer.write_frame(Pattern(1, 1));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 1);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 1);
 }
 
 // Defect R5: upstream C++ let oversized frames time out as BufferFull.
@@ -106,7 +152,7 @@ TEST_F(ReaderWriterTest, FramesLargerThanTheRingAreRejectedAtOnce) {
   Writer writer(name, patient);
   EXPECT_THROW(writer.write_frame(Pattern(1009, 1)), FrameTooLargeException);
   writer.write_frame(Pattern(1008, 1));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 1008);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 1008);
 }
 
 // Defect R2: a frame that can never wrap fails at once instead of waiting out
@@ -136,7 +182,7 @@ TEST_F(ReaderWriterTest, RingEndsAndShortTailsAreHandled) {
   uint64_t sequence = 1;
   for (size_t size : {984, 8, 1000, 1000}) {
     writer.write_frame(Pattern(size, sequence));
-    ExpectIntact(reader.read_frame(kTimeout), sequence, size);
+    ExpectFrame(reader.read_frame(kTimeout), sequence, size);
     ++sequence;
   }
 }
@@ -152,10 +198,10 @@ TEST_F(ReaderWriterTest, AReaderStepsOverATailTooShortForAMarker) {
   writer.write_frame(Pattern(400, 2));  // [600, 1016)
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 1016u);
   first.release();
-  ExpectIntact(reader.read_frame(kTimeout), 2, 400);
+  ExpectFrame(reader.read_frame(kTimeout), 2, 400);
   writer.write_frame(Pattern(84, 3));  // the tail is skipped: [0, 100)
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 100u);
-  ExpectIntact(reader.read_frame(kTimeout), 3, 84);
+  ExpectFrame(reader.read_frame(kTimeout), 3, 84);
   const OIEB oieb = reader.oieb_snapshot();
   EXPECT_EQ(oieb.payload_free_bytes, oieb.payload_size);
 }
@@ -172,10 +218,10 @@ TEST_F(ReaderWriterTest, AnOutOfOrderReleaseCannotExposeAHeldFrame) {
   reader.read_frame(kTimeout).release();
 
   EXPECT_THROW(writer.write_frame(Pattern(284, 3)), BufferFullException);
-  ExpectIntact(first, 1, 384);
+  ExpectFrame(first, 1, 384);
   first.release();
   writer.write_frame(Pattern(284, 3));
-  ExpectIntact(reader.read_frame(kTimeout), 3, 284);
+  ExpectFrame(reader.read_frame(kTimeout), 3, 284);
 }
 
 // Defect R3, second variant: stepping over a wrap marker while holding the
@@ -193,11 +239,11 @@ TEST_F(ReaderWriterTest, AFrameHeldAcrossAWrapMarkerStaysIntact) {
 
   EXPECT_THROW(writer.write_frame(Pattern(234, 4)), BufferFullException)
       << "[300, 550) would overwrite the held second frame";
-  ExpectIntact(second, 2, 384);
+  ExpectFrame(second, 2, 384);
   second.release();
   writer.write_frame(Pattern(234, 4));
-  ExpectIntact(third, 3, 284);
-  ExpectIntact(reader.read_frame(kTimeout), 4, 234);
+  ExpectFrame(third, 3, 284);
+  ExpectFrame(reader.read_frame(kTimeout), 4, 234);
 }
 
 // Defect R9: an abandoned zero-copy buffer burned a sequence number.
@@ -215,8 +261,8 @@ TEST_F(ReaderWriterTest, AbandonedZeroCopyBuffersKeepTheSequence) {
   EXPECT_THROW(writer.commit_frame(), ZeroBufferException);
   writer.get_frame_buffer(50, sequence);  // abandoned by the next write
   writer.write_frame(Pattern(10, 2));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 200);
-  ExpectIntact(reader.read_frame(kTimeout), 2, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 200);
+  ExpectFrame(reader.read_frame(kTimeout), 2, 10);
 }
 
 TEST_F(ReaderWriterTest, MetadataIsWriteOnceAndSizeChecked) {
@@ -257,18 +303,21 @@ TEST_F(ReaderWriterTest, WithoutAMetadataBlockEveryMetadataWriteFails) {
   Writer writer(name);
   EXPECT_THROW(writer.set_metadata(Pattern(1, 0)), MetadataTooLargeException);
   writer.write_frame(Pattern(10, 1));
-  ExpectIntact(reader.read_frame(kTimeout), 1, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 10);
 }
 
 TEST_F(ReaderWriterTest, ClosingTheReaderRemovesEverythingAndStopsTheWriter) {
   const std::string name = Name("reader-close");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name);
-  const BufferObjectNames names = BufferObjectNames::For(name);
-  const std::string segment_file =
-      *platform::SharedMemory::FilesystemPath(names.segment);
-  EXPECT_FALSE(FindLeftovers(name).empty());
+  const std::optional<std::string> segment_file =
+      platform::SharedMemory::FilesystemPath(
+          BufferObjectNames::For(name).segment);
+  ASSERT_TRUE(segment_file.has_value()) << "no file system path on this OS";
+  EXPECT_TRUE(platform::FileExists(*segment_file));
   reader.close();
+  EXPECT_FALSE(platform::FileExists(*segment_file))
+      << *segment_file << " outlived close(), although a writer maps it";
   EXPECT_THAT(FindLeftovers(name), IsEmpty());
   EXPECT_FALSE(writer.is_reader_connected());
   EXPECT_THROW(writer.write_frame(Pattern(10, 1)), ReaderDeadException);
@@ -289,8 +338,8 @@ TEST_F(ReaderWriterTest, AWriterThatLeavesIsReportedAfterItsFramesAreRead) {
     writer.write_frame(Pattern(10, 2));
   }
   EXPECT_FALSE(reader.is_writer_connected());
-  ExpectIntact(reader.read_frame(kTimeout), 1, 10);
-  ExpectIntact(reader.read_frame(kTimeout), 2, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 1, 10);
+  ExpectFrame(reader.read_frame(kTimeout), 2, 10);
   EXPECT_THROW(reader.read_frame(kTimeout), WriterDeadException);
 }
 
@@ -310,7 +359,7 @@ TEST_F(ReaderWriterTest, ASecondReaderIsRejectedAndTheFirstKeepsWorking) {
                ReaderAlreadyConnectedException);
   Writer writer(name);
   writer.write_frame(Pattern(10, 1));
-  ExpectIntact(first.read_frame(kTimeout), 1, 10);
+  ExpectFrame(first.read_frame(kTimeout), 1, 10);
 }
 
 // Defects R8/R22: a rejected writer neither claims nor clears the slot.
@@ -422,7 +471,7 @@ TEST_F(ReaderWriterTest, FramesOutliveTheirReader) {
     writer.write_frame(Pattern(64, 1));
     frame = reader.read_frame(kTimeout);
   }
-  ExpectIntact(frame, 1, 64);
+  ExpectFrame(frame, 1, 64);
   frame.release();
   EXPECT_FALSE(frame.valid());
 }
@@ -443,7 +492,7 @@ TEST_F(ReaderWriterTest, FramesReleasedFromOtherThreadsAreAccountedOnce) {
   std::vector<std::thread> releasers;
   for (uint64_t sequence = 1; sequence <= kFrames; ++sequence) {
     Frame frame = reader.read_frame(kTimeout);
-    ExpectIntact(frame, sequence, 100 + sequence % 300);
+    ExpectFrame(frame, sequence, 100 + sequence % 300);
     batch.push_back(std::move(frame));
     if (batch.size() == 8) {
       // Released in reverse order, on another thread.

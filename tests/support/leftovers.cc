@@ -1,8 +1,12 @@
 #include "tests/support/leftovers.h"
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
+#include "absl/status/statusor.h"
+#include "platform/paths.h"
+#include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "zerobuffer/names.h"
 
@@ -19,6 +23,10 @@ std::vector<std::string> ObjectDirectories() {
         std::filesystem::path(*segment_path).parent_path().string());
   }
   return directories;
+}
+
+std::string Normalised(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().string();
 }
 
 }  // namespace
@@ -44,6 +52,49 @@ std::vector<std::string> RemoveLeftovers(const std::string& marker) {
     std::filesystem::remove(path, ignored);
   }
   return removed;
+}
+
+std::vector<std::string> ObjectPaths(const std::string& name) {
+  const BufferObjectNames names = BufferObjectNames::For(name);
+  std::vector<std::string> paths;
+  for (const std::optional<std::string>& path :
+       {platform::SharedMemory::FilesystemPath(names.segment),
+        platform::NamedSemaphore::FilesystemPath(names.write_semaphore),
+        platform::NamedSemaphore::FilesystemPath(names.read_semaphore)}) {
+    if (path.has_value()) paths.push_back(Normalised(*path));
+  }
+  for (const std::string& lock_file : LockFilePaths(name)) {
+    paths.push_back(Normalised(lock_file));
+  }
+  return paths;
+}
+
+DirectorySnapshot SnapshotObjectDirectories() {
+  DirectorySnapshot snapshot;
+  for (const std::string& directory : ObjectDirectories()) {
+    for (const std::string& watched :
+         {directory, std::filesystem::path(directory).parent_path().string()}) {
+      const absl::StatusOr<std::vector<std::string>> files =
+          platform::ListFiles(watched, "");
+      std::set<std::string>& names = snapshot[watched];
+      if (files.ok()) names.insert(files->begin(), files->end());
+    }
+  }
+  return snapshot;
+}
+
+std::vector<std::string> NewFiles(const DirectorySnapshot& before,
+                                  const DirectorySnapshot& after) {
+  std::vector<std::string> added;
+  for (const auto& [directory, names] : after) {
+    const auto earlier = before.find(directory);
+    for (const std::string& name : names) {
+      if (earlier == before.end() || !earlier->second.contains(name)) {
+        added.push_back(platform::JoinPath(directory, name));
+      }
+    }
+  }
+  return added;
 }
 
 }  // namespace zerobuffer::testing

@@ -37,16 +37,23 @@ absl::StatusOr<std::string> PeerProcess::Send(const std::string& command,
   return AwaitReply(timeout);
 }
 
-platform::ExitStatus PeerProcess::Finish(absl::Duration timeout) {
+absl::Status PeerProcess::Finish(absl::Duration timeout) {
   process_->stdin_pipe().Close();
-  if (std::optional<platform::ExitStatus> status = process_->WaitFor(timeout)) {
-    return *status;
+  const std::optional<platform::ExitStatus> status = process_->WaitFor(timeout);
+  if (!status.has_value()) {
+    process_->KillAbruptly();
+    process_->Wait();
+    return absl::DeadlineExceededError(absl::StrCat(
+        "peer PID ", pid(), " did not exit within ",
+        absl::FormatDuration(timeout), " of its stdin closing and was killed"));
   }
-  process_->KillAbruptly();
-  return process_->Wait();
+  if (status->success() || killed_abruptly_) return absl::OkStatus();
+  return absl::InternalError(
+      absl::StrCat("peer PID ", pid(), " ended with ", status->ToString()));
 }
 
 void PeerProcess::KillAbruptly() {
+  killed_abruptly_ = true;
   process_->KillAbruptly();
   process_->Wait();
 }

@@ -30,8 +30,10 @@ class PeerProcess {
                                    absl::Duration timeout = absl::Seconds(30));
 
   // Closes the peer's stdin, so it closes its reader and writer and exits,
-  // and waits for that; kills it if it does not exit within `timeout`.
-  platform::ExitStatus Finish(absl::Duration timeout = absl::Seconds(10));
+  // and waits for that. OK when it exits with code 0, or was killed with
+  // KillAbruptly before; otherwise an error saying how it ended. A peer that
+  // does not exit within `timeout` is killed, and that is an error too.
+  absl::Status Finish(absl::Duration timeout = absl::Seconds(10));
 
   platform::ProcessId pid() const { return process_->pid(); }
   // SIGKILL and reap: the peer dies like a crash, leaving its objects.
@@ -45,6 +47,7 @@ class PeerProcess {
   // Heap-held, so the reader's pointer to the pipe survives moves.
   std::unique_ptr<platform::Subprocess> process_;
   std::unique_ptr<PipeReader> replies_;
+  bool killed_abruptly_ = false;
 };
 
 }  // namespace zerobuffer::testing

@@ -8,6 +8,7 @@
 #include <deque>
 #include <string>
 
+#include "absl/time/time.h"
 #include "tests/support/leak_checked_test.h"
 #include "tests/support/peer_process.h"
 
@@ -22,6 +23,10 @@ class PeerTest : public LeakCheckedTest {
   // Sends `command` and returns the peer's answer ("ok ..." or
   // "error ..."), or the reason there was none.
   static std::string Ask(PeerProcess& peer, const std::string& command);
+  // The answer to a command sent earlier with Post, or the reason there was
+  // none.
+  static std::string AwaitAnswer(PeerProcess& peer,
+                                 absl::Duration timeout = absl::Seconds(30));
 
  private:
   std::deque<PeerProcess> peers_;

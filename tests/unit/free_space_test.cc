@@ -82,6 +82,8 @@ TEST(PlanWriteTest, AWrapThatCanNeverSucceedIsReportedAsSuch) {
   // 1000-byte payload at W = 116 in a 1024-byte ring (protocol.md R2).
   const WritePlan plan = PlanWrite(kRing, 116, 1016, kRing);
   EXPECT_EQ(plan.kind, Kind::kNeverFits);
+  EXPECT_GT(plan.required_free, kRing) << "no amount of free space is enough";
+  EXPECT_EQ(plan.waste, 0u);
 }
 
 TEST(PlanWriteTest, FramesOfHalfTheRingAlwaysFit) {

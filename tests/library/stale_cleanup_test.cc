@@ -1,0 +1,157 @@
+// Stale cleanup against buffers staged by hand: what a crashed reader leaves
+// behind goes, and nothing of a reader that holds its lock file ever does,
+// not even while its OIEB does not name it yet.
+
+#include "zerobuffer/stale_cleanup.h"
+
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "platform/file_lock.h"
+#include "platform/paths.h"
+#include "platform/semaphore.h"
+#include "platform/shared_memory.h"
+#include "tests/support/leak_checked_test.h"
+#include "tests/support/leftovers.h"
+#include "tests/support/unique_names.h"
+#include "zerobuffer/names.h"
+#include "zerobuffer/zerobuffer.h"
+
+namespace zerobuffer::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::UnorderedElementsAreArray;
+
+constexpr size_t kPrimaryDirectory = 0;
+constexpr size_t kCompatDirectory = 1;
+
+// A reader caught between creating its objects and publishing its PID: the
+// segment and both semaphores exist, and the OIEB is all zeroes.
+void CreateUnpublishedBuffer(const std::string& name) {
+  const BufferObjectNames names = BufferObjectNames::For(name);
+  absl::StatusOr<platform::SharedMemory> segment =
+      platform::SharedMemory::CreateExclusive(names.segment, kOiebSize + 1024);
+  ASSERT_TRUE(segment.ok()) << segment.status();
+  for (const std::string& semaphore :
+       {names.write_semaphore, names.read_semaphore}) {
+    absl::StatusOr<platform::NamedSemaphore> created =
+        platform::NamedSemaphore::CreateExclusive(semaphore, 0);
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+}
+
+// The segment and both semaphores of `name` that exist.
+std::vector<std::string> ExistingObjects(const std::string& name) {
+  const BufferObjectNames names = BufferObjectNames::For(name);
+  std::vector<std::string> found;
+  if (platform::SharedMemory::Open(names.segment).ok()) {
+    found.push_back(names.segment);
+  }
+  for (const std::string& semaphore :
+       {names.write_semaphore, names.read_semaphore}) {
+    if (platform::NamedSemaphore::Open(semaphore).ok()) {
+      found.push_back(semaphore);
+    }
+  }
+  return found;
+}
+
+std::vector<std::string> AllObjectsOf(const std::string& name) {
+  const BufferObjectNames names = BufferObjectNames::For(name);
+  return {names.segment, names.write_semaphore, names.read_semaphore};
+}
+
+absl::StatusOr<platform::FileLock> HoldLockFile(const std::string& name,
+                                                size_t directory) {
+  const absl::Status made =
+      platform::EnsureDirectory(LockDirectories()[directory]);
+  if (!made.ok()) return made;
+  return platform::FileLock::Acquire(LockFilePaths(name)[directory]);
+}
+
+// Lock files as a crashed reader leaves them: present, held by nobody.
+void LeaveStaleLockFiles(const std::string& name) {
+  for (size_t i = 0; i < LockDirectories().size(); ++i) {
+    ASSERT_TRUE(platform::EnsureDirectory(LockDirectories()[i]).ok());
+    std::ofstream file(LockFilePaths(name)[i]);
+    ASSERT_TRUE(file.good()) << "cannot create " << LockFilePaths(name)[i];
+  }
+}
+
+class HeldLockTest : public LeakCheckedTest,
+                     public ::testing::WithParamInterface<size_t> {};
+
+// The race of two readers: a scan removes a crashed reader's lock file, a
+// new reader takes the name and creates its segment, and a second look of
+// the scan must not mistake the unpublished PID for a dead reader.
+TEST_P(HeldLockTest, ABufferWhoseLockFileIsHeldIsNeverRemoved) {
+  const std::string name = UniqueBufferName("held-lock");
+  const std::string lock_path = LockFilePaths(name)[GetParam()];
+  absl::StatusOr<platform::FileLock> lock = HoldLockFile(name, GetParam());
+  ASSERT_TRUE(lock.ok()) << lock.status();
+  CreateUnpublishedBuffer(name);
+
+  EXPECT_FALSE(
+      RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderAndWriterGone));
+  EXPECT_FALSE(RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone));
+  const StaleCleanupReport report = CleanupStaleResources();
+  EXPECT_THAT(report.removed_buffers, Not(Contains(name)));
+  EXPECT_THAT(report.removed_lock_files, Not(Contains(lock_path)));
+  EXPECT_THAT(ExistingObjects(name),
+              UnorderedElementsAreArray(AllObjectsOf(name)))
+      << "objects of a reader that holds " << lock_path << " were removed";
+  EXPECT_TRUE(platform::FileLock::IsHeld(lock_path).value_or(false))
+      << lock_path << " was taken from its holder";
+
+  UnlinkBufferObjects(name);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothLockDirectories, HeldLockTest,
+                         ::testing::Values(kPrimaryDirectory,
+                                           kCompatDirectory));
+
+using StaleCleanupTest = LeakCheckedTest;
+
+TEST_F(StaleCleanupTest, AnUnlockedBufferWithoutAPublishedPidIsRemoved) {
+  const std::string name = UniqueBufferName("unlocked");
+  CreateUnpublishedBuffer(name);
+  LeaveStaleLockFiles(name);
+
+  StaleCleanupReport report;
+  EXPECT_TRUE(RemoveBufferIfAbandoned(
+      name, AbandonmentRule::kReaderAndWriterGone, &report));
+  EXPECT_THAT(FindLeftovers(name), IsEmpty());
+  // Another test process's scan may have been first; if not, ours did it.
+  if (!report.removed_buffers.empty()) {
+    EXPECT_THAT(report.removed_buffers, Contains(name));
+    EXPECT_THAT(report.removed_lock_files,
+                UnorderedElementsAreArray(LockFilePaths(name)));
+  }
+}
+
+// A reader that takes only the C++ lock file still respects a C# reader's,
+// which may be creating the segment it finds.
+TEST_F(StaleCleanupTest, AReaderRespectsALockFileItDoesNotTakeItself) {
+  const std::string name = UniqueBufferName("compat-held");
+  absl::StatusOr<platform::FileLock> lock =
+      HoldLockFile(name, kCompatDirectory);
+  ASSERT_TRUE(lock.ok()) << lock.status();
+  CreateUnpublishedBuffer(name);
+
+  ReaderOptions without_compat_lock;
+  without_compat_lock.hold_compat_lock = false;
+  EXPECT_THROW(Reader reader(name, BufferConfig(0, 1024), without_compat_lock),
+               ReaderAlreadyConnectedException);
+  EXPECT_THAT(ExistingObjects(name),
+              UnorderedElementsAreArray(AllObjectsOf(name)));
+
+  UnlinkBufferObjects(name);
+}
+
+}  // namespace
+}  // namespace zerobuffer::testing
