@@ -4,14 +4,22 @@
 // speaks Content-Length framed JSON-RPC 2.0 on its stdin and stdout
 // (harmony-contract.md). Logs go to stderr. Run with --help for the flags.
 
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "platform/file_descriptor.h"
 #include "platform/process.h"
@@ -28,26 +36,61 @@ ABSL_FLAG(std::string, log_level, "",
           "DEBUG, INFO, WARNING, ERROR. Default: $ZEROBUFFER_LOG_LEVEL, else "
           "INFO.");
 ABSL_FLAG(int64_t, max_message_bytes, 64 << 20,
-          "Largest JSON-RPC message body accepted; larger ones are skipped "
-          "with an error.");
+          "Largest JSON-RPC message body accepted, 1 byte to 1 GiB; larger "
+          "ones are skipped with an error.");
 ABSL_FLAG(bool, worker, false,
           "Internal: run as the step worker the serve front starts.");
 
 namespace zerobuffer::serve {
 namespace {
 
-steps::LogLevel LogLevelFromFlagOrEnvironment() {
-  std::string name = absl::GetFlag(FLAGS_log_level);
-  if (name.empty()) {
-    const char* from_environment = std::getenv("ZEROBUFFER_LOG_LEVEL");
-    name = from_environment != nullptr ? from_environment : "INFO";
+// Far above any real message, and still an allocation a small machine makes.
+constexpr int64_t kLargestMessageCap = int64_t{1} << 30;
+
+// abseil's --help lists only the flags of a file named after the program
+// (serve.cc); the serve's flags are all defined here.
+bool IsThisFile(absl::string_view file) { return file == __FILE__; }
+
+// A bad flag is the operator's mistake, reported before anything starts.
+// A bad ZEROBUFFER_LOG_LEVEL only warns: the environment is inherited, and
+// the serve must still start under Harmony.
+absl::StatusOr<steps::LogLevel> LogLevelFromFlagOrEnvironment() {
+  const std::string flag = absl::GetFlag(FLAGS_log_level);
+  if (!flag.empty()) {
+    if (std::optional<steps::LogLevel> level = steps::ParseLogLevel(flag)) {
+      return *level;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--log_level=", flag,
+        " is not a level; use TRACE, DEBUG, INFO, WARNING or ERROR"));
   }
-  if (std::optional<steps::LogLevel> level = steps::ParseLogLevel(name)) {
+  const char* from_environment = std::getenv("ZEROBUFFER_LOG_LEVEL");
+  if (from_environment == nullptr) return steps::LogLevel::kInformation;
+  if (std::optional<steps::LogLevel> level =
+          steps::ParseLogLevel(from_environment)) {
     return *level;
   }
-  std::fprintf(stderr, "serve: unknown log level '%s'; using INFO\n",
-               name.c_str());
+  absl::FPrintF(stderr,
+                "serve: ZEROBUFFER_LOG_LEVEL=%s is not a level; using INFO\n",
+                from_environment);
   return steps::LogLevel::kInformation;
+}
+
+absl::Status ValidateLimits() {
+  const absl::Duration step_timeout = absl::GetFlag(FLAGS_step_timeout);
+  if (step_timeout <= absl::ZeroDuration() ||
+      step_timeout == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--step_timeout=", absl::FormatDuration(step_timeout),
+                     " must be a finite duration above zero, e.g. 30s"));
+  }
+  const int64_t max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  if (max_message_bytes <= 0 || max_message_bytes > kLargestMessageCap) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_message_bytes=", max_message_bytes, " must be between 1 and ",
+        kLargestMessageCap, " (1 GiB)"));
+  }
+  return absl::OkStatus();
 }
 
 int RunFront(steps::LogLevel log_level) {
@@ -56,16 +99,16 @@ int RunFront(steps::LogLevel log_level) {
       platform::ReserveStdoutForProtocol();
   absl::StatusOr<std::string> executable = platform::CurrentExecutablePath();
   if (!protocol_out.ok() || !executable.ok()) {
-    std::fprintf(stderr, "serve: cannot start: %s %s\n",
-                 protocol_out.status().ToString().c_str(),
-                 executable.status().ToString().c_str());
+    absl::FPrintF(stderr, "serve: cannot start: %s %s\n",
+                  protocol_out.status().ToString(),
+                  executable.status().ToString());
     return 2;
   }
   platform::FileDescriptor protocol_in(0);
   if (protocol_in.IsTerminal()) {
-    std::fprintf(stderr,
-                 "serve: waiting for Content-Length framed JSON-RPC on stdin "
-                 "(this is Harmony's step server; see --help)\n");
+    absl::FPrintF(stderr,
+                  "serve: waiting for Content-Length framed JSON-RPC on stdin "
+                  "(this is Harmony's step server; see --help)\n");
   }
 
   FrontOptions options;
@@ -96,16 +139,27 @@ int RunFront(steps::LogLevel log_level) {
 }  // namespace zerobuffer::serve
 
 int main(int argc, char** argv) {
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = zerobuffer::serve::IsThisFile;
+  usage.contains_helpshort_flags = zerobuffer::serve::IsThisFile;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "ZeroBuffer step server for the Harmony orchestrator: JSON-RPC 2.0 with "
       "Content-Length framing on stdin/stdout, logs on stderr.");
   absl::ParseCommandLine(argc, argv);
-  const zerobuffer::steps::LogLevel log_level =
+  const absl::StatusOr<zerobuffer::steps::LogLevel> log_level =
       zerobuffer::serve::LogLevelFromFlagOrEnvironment();
+  const absl::Status limits = zerobuffer::serve::ValidateLimits();
+  for (const absl::Status& status : {log_level.status(), limits}) {
+    if (!status.ok()) {
+      absl::FPrintF(stderr, "serve: %s\n", status.message());
+      return 2;
+    }
+  }
   if (absl::GetFlag(FLAGS_worker)) {
     return zerobuffer::serve::RunStepWorker(
-        absl::GetFlag(FLAGS_step_timeout), log_level,
+        absl::GetFlag(FLAGS_step_timeout), *log_level,
         static_cast<size_t>(absl::GetFlag(FLAGS_max_message_bytes)));
   }
-  return zerobuffer::serve::RunFront(log_level);
+  return zerobuffer::serve::RunFront(*log_level);
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,9 @@ constexpr milliseconds kDefaultWriteTimeout{5000};
 // Short enough that "buffer full" is observed quickly, long enough not to
 // mistake a busy reader for a full ring.
 constexpr milliseconds kFullTimeout{100};
+// How often a background write waiting for room checks for a stop request:
+// well inside the time the serve gives its worker to exit (serve/front).
+constexpr milliseconds kStopCheckInterval{20};
 constexpr size_t kDefaultFrameSize = 1024;
 constexpr int kMaxFramesUntilFull = 100;
 constexpr char kWriterTask[] = "writer";
@@ -72,6 +76,20 @@ bool TryWrite(Writer& writer, const std::vector<std::byte>& frame,
     return false;
   }
   writer.set_write_timeout(kDefaultWriteTimeout);
+  return true;
+}
+
+// Writes one frame, waiting for room up to the default write timeout in
+// short slices, so that a stop request (the scenario ending, stdin closing)
+// is seen at once even when nobody reads. False when stopped or timed out.
+bool WriteUnlessStopped(Writer& writer, const std::vector<std::byte>& frame,
+                        const std::stop_token& stop) {
+  const auto give_up = std::chrono::steady_clock::now() + kDefaultWriteTimeout;
+  while (!TryWrite(writer, frame, kStopCheckInterval)) {
+    if (stop.stop_requested() || std::chrono::steady_clock::now() >= give_up) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -422,11 +440,17 @@ ZB_STEP(kWhen,
                &endpoints](std::stop_token stop) -> absl::Status {
                 std::vector<std::byte> frame(size);
                 for (uint64_t sequence = 1; sequence <= count; ++sequence) {
-                  if (stop.stop_requested()) {
-                    return absl::CancelledError("writer stopped");
-                  }
                   FillPattern(frame, sequence);
-                  writer->write_frame(frame);
+                  if (stop.stop_requested() ||
+                      !WriteUnlessStopped(*writer, frame, stop)) {
+                    if (stop.stop_requested()) {
+                      return absl::CancelledError(absl::StrCat(
+                          "writer stopped after ", sequence - 1, " frames"));
+                    }
+                    return absl::DeadlineExceededError(absl::StrCat(
+                        "frame ", sequence, " found no room within ",
+                        kDefaultWriteTimeout.count(), " ms"));
+                  }
                 }
                 log->Info(absl::StrCat("Wrote ", count, " frames of ", size,
                                        " bytes"));

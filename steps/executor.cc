@@ -26,6 +26,12 @@ std::string StepExecutor::Run(const StepRequest& request) {
       LogLevel::kDebug,
       absl::StrCat(request.is_broadcast ? "Broadcast step: " : "Step: ",
                    request.text));
+  if (!request.unrecognized_type.empty()) {
+    context_.log().Warning(absl::StrCat(
+        "StepType ", request.unrecognized_type,
+        " is none of Given, When, Then (0, 1, 2); the step is matched by its "
+        "text alone"));
+  }
   absl::StatusOr<StepMatch> match = registry_.Match(request.text);
   if (!match.ok()) return std::string(match.status().message());
   context_.set_table(request.table.value_or(StepTable{}));

@@ -21,6 +21,9 @@ struct StepRequest {
   // Informational: steps are matched by text alone, because Harmony's And/But
   // resolution often sends another type than the feature file suggests.
   std::optional<StepType> type;
+  // The type as sent (JSON text) when it is none of Given, When, Then:
+  // accepted all the same (contract 8), with a warning.
+  std::string unrecognized_type = {};
   std::string process;
   bool is_broadcast = false;
   std::optional<StepTable> table;

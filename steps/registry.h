@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "re2/re2.h"
 #include "steps/context.h"
 #include "steps/step_type.h"
@@ -143,8 +144,8 @@ absl::Status ParseCaptures(const std::vector<std::string>& captures,
   [[maybe_unused]] auto parse = [&](size_t index, auto* value) {
     if (status.ok() && !ParseCapture(captures[index], value)) {
       status = absl::InvalidArgumentError(
-          "argument " + std::to_string(index + 1) + " ('" + captures[index] +
-          "') is not a valid value for this step");
+          absl::StrCat("argument ", index + 1, " ('", captures[index],
+                       "') is not a valid value for this step"));
     }
   };
   (parse(I, &std::get<I>(values)), ...);
@@ -178,9 +179,8 @@ struct StepRegistrar {
   template <typename Handler>
   StepRegistrar(StepType type, const char* pattern, Handler handler,
                 const char* file, int line) {
-    StepRegistry::Global().Add(
-        MakeStepDefinition(type, pattern, std::move(handler),
-                           std::string(file) + ":" + std::to_string(line)));
+    StepRegistry::Global().Add(MakeStepDefinition(
+        type, pattern, std::move(handler), absl::StrCat(file, ":", line)));
   }
 };
 

@@ -43,21 +43,31 @@ int Front::Run() {
     }
     if (!body.ok()) {
       // Unframeable input has no id to answer; say so to whoever reads.
-      log_.Warning(
-          absl::StrCat("Bad message framing: ", body.status().message()));
       writer_
-          .Write(jsonrpc::SerializeError(nullptr, jsonrpc::kParseError,
-                                         std::string(body.status().message())))
+          .Write(ErrorReply(
+              {jsonrpc::kParseError,
+               absl::StrCat("Bad message framing: ", body.status().message()),
+               nullptr},
+              ""))
           .IgnoreError();
       continue;
     }
     After after = After::kContinue;
     const std::optional<std::string> reply = Handle(*body, after);
+    // Written straight to the pipe, so it is out before anything below.
+    const bool delivered = !reply.has_value() || writer_.Write(*reply).ok();
+    // The answer first, then the death (contract 5.4): Harmony fails a crash
+    // whose answer does not come. The worker is reaped here, before the next
+    // message is read, so every later step meets its death.
     if (after == After::kKillWorker) worker_.Kill();
-    if (reply.has_value() && !writer_.Write(*reply).ok()) break;
-    if (after == After::kExit) break;
+    if (!delivered || after == After::kExit) break;
   }
-  worker_.Stop(options_.shutdown_grace);
+  if (!worker_.Stop(options_.shutdown_grace)) {
+    log_.Warning(absl::StrCat(
+        "The step worker did not exit within ",
+        absl::FormatDuration(options_.shutdown_grace),
+        " of the end of input and was killed; its buffers may remain"));
+  }
   return 0;
 }
 
@@ -66,7 +76,7 @@ std::optional<std::string> Front::Handle(const std::string& body,
   std::variant<jsonrpc::Request, jsonrpc::RpcError> parsed =
       jsonrpc::ParseRequest(body);
   if (const auto* error = std::get_if<jsonrpc::RpcError>(&parsed)) {
-    return jsonrpc::SerializeError(error->id, error->code, error->message);
+    return ErrorReply(*error, "");
   }
   const jsonrpc::Request& request = std::get<jsonrpc::Request>(parsed);
   const bool for_worker =
@@ -80,10 +90,9 @@ std::optional<std::string> Front::Handle(const std::string& body,
   if (request.method == "health") {
     reply = jsonrpc::SerializeResult(request.id, true);
   } else if (request.method == "crash") {
-    // The buffer owner is the worker, so it can die before the answer goes
-    // out: when Harmony reads the answer, the death is already visible to
-    // every peer, and this process is still there to give the answer.
-    log_.Info("crash requested: the step worker dies abruptly");
+    // The worker owns the buffers, so its SIGKILL is the crash; this
+    // process stays to answer on Harmony's pipes as a fresh one would.
+    log_.Info("crash requested: the step worker dies abruptly once answered");
     after = After::kKillWorker;
     reply = jsonrpc::SerializeResult(request.id, nullptr);
   } else if (request.method == "shutdown") {
@@ -104,9 +113,10 @@ std::optional<std::string> Front::Handle(const std::string& body,
       }
     }
   } else {
-    reply = jsonrpc::SerializeError(
-        request.id, jsonrpc::kMethodNotFound,
-        absl::StrCat("Method not found: ", request.method));
+    reply = ErrorReply(
+        {jsonrpc::kMethodNotFound,
+         absl::StrCat("Method not found: ", request.method), request.id},
+        request.method);
   }
   if (request.is_notification) return std::nullopt;
   return reply;
@@ -117,8 +127,9 @@ std::string Front::Forward(const jsonrpc::Request& request,
   absl::StatusOr<std::string> answer = worker_.Call(body, kHousekeepingTimeout);
   if (absl::IsDeadlineExceeded(answer.status())) worker_.Kill();
   if (!answer.ok()) {
-    return jsonrpc::SerializeError(request.id, jsonrpc::kInternalError,
-                                   std::string(answer.status().message()));
+    return ErrorReply({jsonrpc::kInternalError,
+                       std::string(answer.status().message()), request.id},
+                      request.method);
   }
   return *answer;
 }
@@ -127,8 +138,9 @@ std::string Front::ExecuteStep(const jsonrpc::Request& request,
                                const std::string& body, After& after) {
   absl::StatusOr<steps::StepRequest> step = ParseExecuteStep(request.params);
   if (!step.ok()) {
-    return jsonrpc::SerializeError(request.id, jsonrpc::kInvalidParams,
-                                   std::string(step.status().message()));
+    return ErrorReply({jsonrpc::kInvalidParams,
+                       std::string(step.status().message()), request.id},
+                      request.method);
   }
   absl::StatusOr<std::string> answer =
       worker_.Call(body, options_.step_time_limit);
@@ -162,6 +174,12 @@ std::string Front::ExecuteStep(const jsonrpc::Request& request,
   }
   AppendOwnLogs(response);
   return jsonrpc::SerializeResult(request.id, response);
+}
+
+std::string Front::ErrorReply(const jsonrpc::RpcError& error,
+                              const std::string& method) {
+  log_.Warning(jsonrpc::DescribeError(error, method));
+  return jsonrpc::SerializeError(error.id, error.code, error.message);
 }
 
 void Front::AppendOwnLogs(Json& step_response) {

@@ -58,6 +58,10 @@ class Front {
   std::string Forward(const jsonrpc::Request& request, const std::string& body);
   std::string ExecuteStep(const jsonrpc::Request& request,
                           const std::string& body, After& after);
+  // The error answer, logged as a warning: a request we cannot serve is the
+  // sender's mistake, and stderr is where Harmony shows it.
+  std::string ErrorReply(const jsonrpc::RpcError& error,
+                         const std::string& method);
   // Our own log lines join the step's, so Harmony shows them too.
   void AppendOwnLogs(Json& step_response);
 

@@ -87,14 +87,15 @@ void WorkerProcess::Kill() {
   Release();
 }
 
-void WorkerProcess::Stop(absl::Duration grace) {
-  if (process_ == nullptr) return;
+bool WorkerProcess::Stop(absl::Duration grace) {
+  if (process_ == nullptr) return true;
   process_->stdin_pipe().Close();
   if (process_->WaitFor(grace).has_value()) {
     Release();
-  } else {
-    Kill();
+    return true;
   }
+  Kill();
+  return false;
 }
 
 void WorkerProcess::Release() {

@@ -43,8 +43,8 @@ class WorkerProcess {
   void Kill();
 
   // Closes the worker's stdin so it releases everything and exits; kills it
-  // if it has not exited within `grace`.
-  void Stop(absl::Duration grace);
+  // if it has not exited within `grace`. False when it had to be killed.
+  bool Stop(absl::Duration grace);
 
   // Whether a worker ever ended without releasing its buffers (killed, or
   // died on its own), so they may be left behind.

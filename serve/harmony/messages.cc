@@ -1,11 +1,15 @@
 #include "serve/harmony/messages.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "serve/harmony/step_table.h"
+#include "serve/jsonrpc/message.h"
 
 namespace zerobuffer::serve {
 namespace {
@@ -20,6 +24,8 @@ absl::StatusOr<std::string> OptionalString(const Json& object,
   return value->get<std::string>();
 }
 
+// A non-negative integer, or a string holding one: Newtonsoft, and so the
+// C# tools, convert numeric strings to integers.
 absl::StatusOr<uint64_t> OptionalCount(const Json& object,
                                        const std::string& name) {
   const Json* value = FindProperty(object, name);
@@ -28,25 +34,34 @@ absl::StatusOr<uint64_t> OptionalCount(const Json& object,
   if (value->is_number_integer() && value->get<int64_t>() >= 0) {
     return static_cast<uint64_t>(value->get<int64_t>());
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat(name, " must be a non-negative integer"));
-}
-
-absl::StatusOr<std::optional<steps::StepType>> ParseStepType(
-    const Json& value) {
-  if (value.is_null()) return std::nullopt;
-  if (value.is_number_integer()) {
-    const int64_t number = value.get<int64_t>();
-    if (number >= 0 && number <= 2) {
-      return static_cast<steps::StepType>(number);
-    }
-  } else if (value.is_string()) {
-    if (auto type = steps::ParseStepType(value.get<std::string>())) {
-      return type;
+  uint64_t count = 0;
+  if (value->is_string()) {
+    const std::string& text = value->get_ref<const std::string&>();
+    if (!text.empty() &&
+        std::all_of(text.begin(), text.end(), absl::ascii_isdigit) &&
+        absl::SimpleAtoi(text, &count)) {
+      return count;
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "StepType must be 0, 1, 2 or Given, When, Then; got ", value.dump()));
+  return absl::InvalidArgumentError(
+      absl::StrCat(name, " must be a non-negative integer; got ",
+                   jsonrpc::ToJsonText(*value)));
+}
+
+// Harmony sends 0, 1 or 2; other tools send the names. Anything else is
+// not an error (contract 8): steps are matched by text alone.
+std::optional<steps::StepType> KnownStepType(const Json& value) {
+  if (value.is_number_integer()) {
+    const int64_t number = value.get<int64_t>();
+    if (number >= 0 && number <= 2) return static_cast<steps::StepType>(number);
+    return std::nullopt;
+  }
+  if (!value.is_string()) return std::nullopt;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text == "0" || text == "1" || text == "2") {
+    return static_cast<steps::StepType>(text[0] - '0');
+  }
+  return steps::ParseStepType(text);
 }
 
 absl::StatusOr<std::optional<steps::StepTable>> ParseTable(
@@ -58,19 +73,7 @@ absl::StatusOr<std::optional<steps::StepTable>> ParseTable(
     }
   }
   if (table == nullptr || table->is_null()) return std::nullopt;
-  const absl::Status malformed =
-      absl::InvalidArgumentError("Table must be an array of arrays of strings");
-  if (!table->is_array()) return malformed;
-  steps::StepTable rows;
-  for (const Json& row : *table) {
-    if (!row.is_array()) return malformed;
-    std::vector<std::string>& cells = rows.emplace_back();
-    for (const Json& cell : row) {
-      if (!cell.is_string()) return malformed;
-      cells.push_back(cell.get<std::string>());
-    }
-  }
-  return rows;
+  return ParseStepTable(*table);
 }
 
 Json LogsJson(const std::vector<steps::LogEntry>& entries) {
@@ -130,11 +133,12 @@ absl::StatusOr<steps::StepRequest> ParseExecuteStep(const Json& params) {
   }
   steps::StepRequest parsed;
   parsed.text = step->get<std::string>();
-  if (const Json* type = FindProperty(*request, "StepType")) {
-    absl::StatusOr<std::optional<steps::StepType>> step_type =
-        ParseStepType(*type);
-    if (!step_type.ok()) return step_type.status();
-    parsed.type = *step_type;
+  if (const Json* type = FindProperty(*request, "StepType");
+      type != nullptr && !type->is_null()) {
+    parsed.type = KnownStepType(*type);
+    if (!parsed.type.has_value()) {
+      parsed.unrecognized_type = jsonrpc::ToJsonText(*type);
+    }
   }
   absl::StatusOr<std::string> process = OptionalString(*request, "Process");
   if (!process.ok()) return process.status();

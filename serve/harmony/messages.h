@@ -30,12 +30,15 @@ absl::StatusOr<Json> SingleArgument(const Json& params);
 // absent or when `object` is not an object.
 const Json* FindProperty(const Json& object, const std::string& name);
 
-// initialize: Role, Platform, HostPid, FeatureId (all optional).
+// initialize: Role, Platform, HostPid, FeatureId (all optional; the two
+// numbers as integers or numeric strings).
 absl::StatusOr<steps::ProcessIdentity> ParseInitialize(const Json& params);
 
-// executeStep: Step (required), StepType (0/1/2 or Given/When/Then),
-// Process, IsBroadcast, and an optional Table (array of string arrays, at
-// the top level or inside Parameters).
+// executeStep: Step (required), StepType, Process, IsBroadcast, and an
+// optional Table (at the top level or inside Parameters, in any shape
+// step_table.h accepts). StepType 0/1/2 or Given/When/Then (any case, or
+// "0"/"1"/"2") sets the type; any other value is accepted as an unknown
+// type (StepRequest::unrecognized_type), since steps match by text alone.
 absl::StatusOr<steps::StepRequest> ParseExecuteStep(const Json& params);
 
 // {"Success", "Error", "Context": {}, "Logs": [{"Timestamp", "Level",

@@ -51,7 +51,7 @@ void Dispatcher::Register(const std::string& method, Handler handler) {
 std::optional<std::string> Dispatcher::Handle(const std::string& body) const {
   std::variant<Request, RpcError> parsed = ParseRequest(body);
   if (const RpcError* error = std::get_if<RpcError>(&parsed)) {
-    return Serialize(*error);
+    return Serialize(Report(*error, ""));
   }
   const Request& request = std::get<Request>(parsed);
   const auto handler = handlers_.find(request.method);
@@ -61,11 +61,17 @@ std::optional<std::string> Dispatcher::Handle(const std::string& body) const {
                              absl::StrCat("Method not found: ", request.method),
                              request.id})
           : Invoke(handler->second, request);
+  const RpcError* error = std::get_if<RpcError>(&outcome);
+  if (error != nullptr) Report(*error, request.method);
   if (request.is_notification) return std::nullopt;
-  if (const RpcError* error = std::get_if<RpcError>(&outcome)) {
-    return Serialize(*error);
-  }
+  if (error != nullptr) return Serialize(*error);
   return SerializeResult(request.id, std::get<Json>(outcome));
+}
+
+const RpcError& Dispatcher::Report(const RpcError& error,
+                                   const std::string& method) const {
+  if (error_listener_) error_listener_(error, method);
+  return error;
 }
 
 std::vector<std::string> Dispatcher::methods() const {

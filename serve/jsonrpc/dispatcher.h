@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,10 +21,20 @@ class Dispatcher {
   // `params` is the request's array or object, or null when it had none.
   using Handler = std::function<absl::StatusOr<Json>(const Json& params)>;
 
+  // Told of every error Handle answers with (notifications' included), with
+  // the method when the request could be read.
+  using ErrorListener =
+      std::function<void(const RpcError& error, const std::string& method)>;
+
   // Routes `method` to `handler`, replacing any earlier handler. Register
   // everything before the first Handle; Handle may then run on several
   // threads at once.
   void Register(const std::string& method, Handler handler);
+
+  // Set before the first Handle, like the handlers.
+  void SetErrorListener(ErrorListener listener) {
+    error_listener_ = std::move(listener);
+  }
 
   // Runs the request in `body` and returns the response to send, echoing
   // the request's id with its JSON type. Notifications (no "id") run but
@@ -38,7 +49,12 @@ class Dispatcher {
   std::vector<std::string> methods() const;
 
  private:
+  // Reports `error`, then returns it.
+  const RpcError& Report(const RpcError& error,
+                         const std::string& method) const;
+
   std::map<std::string, Handler> handlers_;
+  ErrorListener error_listener_;
 };
 
 }  // namespace zerobuffer::jsonrpc

@@ -77,6 +77,35 @@ absl::StatusOr<uint64_t> ContentLength(
   return length;
 }
 
+// StreamJsonRpc's reading of a header block (HeaderDelimitedMessageHandler
+// ReadHeadersAsync, GetContentLength): see HeaderRules::kHarmony.
+absl::StatusOr<uint64_t> HarmonyContentLength(
+    const std::vector<absl::string_view>& lines) {
+  std::optional<absl::string_view> value;
+  for (absl::string_view line : lines) {
+    const size_t colon = line.find(':');
+    if (colon == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("header line without ':': ", Quote(line)));
+    }
+    if (line.substr(0, colon) == "Content-Length") {
+      value = absl::StripAsciiWhitespace(line.substr(colon + 1));
+    }
+  }
+  if (!value.has_value()) {
+    return absl::InvalidArgumentError(
+        "no header named exactly \"Content-Length\"");
+  }
+  int32_t length = 0;
+  if (value->empty() ||
+      !std::all_of(value->begin(), value->end(), absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(*value, &length)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Content-Length ", Quote(*value), " is not a 32-bit decimal"));
+  }
+  return static_cast<uint64_t>(length);
+}
+
 absl::Status FirstLineWithoutColon(
     const std::vector<absl::string_view>& lines) {
   for (absl::string_view line : lines) {
@@ -94,17 +123,19 @@ std::string FrameMessage(const std::string& body) {
   return absl::StrCat("Content-Length: ", body.size(), "\r\n\r\n", body);
 }
 
-FrameParser::FrameParser(size_t max_body_bytes)
-    : max_body_bytes_(max_body_bytes) {}
+FrameParser::FrameParser(size_t max_body_bytes, HeaderRules rules)
+    : max_body_bytes_(max_body_bytes), rules_(rules) {}
 
 void FrameParser::Append(const char* data, size_t size) {
+  if (state_ == State::kFailed) return;
   buffer_.erase(0, start_);
   start_ = 0;
   buffer_.append(data, size);
 }
 
 bool FrameParser::idle() const {
-  return state_ == State::kHeaders && Pending().empty();
+  return state_ == State::kFailed ||
+         (state_ == State::kHeaders && Pending().empty());
 }
 
 absl::string_view FrameParser::Pending() const {
@@ -142,6 +173,8 @@ std::optional<absl::StatusOr<std::string>> FrameParser::Next() {
       case State::kSkipHeaderBlock:
         if (!SkipHeaderBlock()) return std::nullopt;
         break;
+      case State::kFailed:
+        return std::nullopt;
     }
   }
 }
@@ -158,12 +191,22 @@ std::optional<absl::StatusOr<std::string>> FrameParser::TakeHeaderBlock() {
       return std::nullopt;
     }
     if (newline + 1 > kMaxHeaderBytes) return HeaderBlockTooLarge();
-    const bool blank =
-        WithoutCarriageReturn(pending.substr(scanned_, newline - scanned_))
-            .empty();
+    const absl::string_view line = pending.substr(scanned_, newline - scanned_);
+    if (rules_ == HeaderRules::kHarmony &&
+        (line.empty() || line.find('\r') != line.size() - 1)) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "header line does not end in exactly one \\r\\n: ",
+          Quote(pending.substr(scanned_, newline + 1 - scanned_)))));
+    }
+    const bool blank = WithoutCarriageReturn(line).empty();
     if (!blank) {
       scanned_ = newline + 1;
     } else if (scanned_ == 0) {
+      if (rules_ == HeaderRules::kHarmony) {
+        return Fail(absl::InvalidArgumentError(
+            "a blank line where a header block should start: no "
+            "Content-Length"));
+      }
       // Between messages, e.g. a peer that ends each body with a newline.
       Consume(newline + 1);
     } else {
@@ -176,6 +219,10 @@ std::optional<absl::StatusOr<std::string>> FrameParser::TakeHeaderBlock() {
 }
 
 absl::Status FrameParser::HeaderBlockTooLarge() {
+  if (rules_ == HeaderRules::kHarmony) {
+    return Fail(absl::ResourceExhaustedError(
+        absl::StrCat("header block longer than ", kMaxHeaderBytes, " bytes")));
+  }
   // The complete lines go now; SkipHeaderBlock takes the rest.
   Consume(scanned_);
   scanned_ = 0;
@@ -185,7 +232,29 @@ absl::Status FrameParser::HeaderBlockTooLarge() {
       "header block longer than ", kMaxHeaderBytes, " bytes; skipping it"));
 }
 
+absl::Status FrameParser::Fail(absl::Status status) {
+  state_ = State::kFailed;
+  buffer_.clear();
+  start_ = 0;
+  return status;
+}
+
+absl::Status FrameParser::BeginBodyAsHarmony(absl::string_view header_block) {
+  absl::StatusOr<uint64_t> length =
+      HarmonyContentLength(HeaderLines(header_block));
+  if (!length.ok()) return Fail(length.status());
+  if (*length > max_body_bytes_) {
+    return Fail(absl::ResourceExhaustedError(
+        absl::StrCat("Content-Length ", *length, " exceeds the limit of ",
+                     max_body_bytes_, " bytes")));
+  }
+  state_ = State::kBody;
+  remaining_ = *length;
+  return absl::OkStatus();
+}
+
 absl::Status FrameParser::BeginBody(absl::string_view header_block) {
+  if (rules_ == HeaderRules::kHarmony) return BeginBodyAsHarmony(header_block);
   const std::vector<absl::string_view> lines = HeaderLines(header_block);
   absl::StatusOr<uint64_t> length = ContentLength(lines);
   // Without a length the body cannot be told from the next header block:
@@ -240,11 +309,13 @@ bool FrameParser::SkipHeaderBlock() {
 }
 
 MessageReader::MessageReader(platform::FileDescriptor* fd,
-                             size_t max_body_bytes, absl::Duration spin)
+                             size_t max_body_bytes, absl::Duration spin,
+                             HeaderRules rules)
     : fd_(fd),
       max_body_bytes_(max_body_bytes),
       spin_(spin),
-      parser_(max_body_bytes) {}
+      rules_(rules),
+      parser_(max_body_bytes, rules) {}
 
 absl::StatusOr<bool> MessageReader::WaitReadable(absl::Duration timeout) {
   const auto start = std::chrono::steady_clock::now();
@@ -269,7 +340,7 @@ absl::StatusOr<std::string> MessageReader::Read(absl::Duration timeout) {
       if (parser_.idle()) return absl::OutOfRangeError("end of stream");
       // Report the torn message once; a caller that carries on after
       // errors then sees the end of the stream.
-      parser_ = FrameParser(max_body_bytes_);
+      parser_ = FrameParser(max_body_bytes_, rules_);
       return absl::DataLossError("stream ended inside a message");
     }
     const absl::Duration left =

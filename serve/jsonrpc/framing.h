@@ -23,12 +23,30 @@ namespace zerobuffer::jsonrpc {
 // strict reader accepts (contract 3.2).
 std::string FrameMessage(const std::string& body);
 
+// Which header blocks a FrameParser accepts.
+enum class HeaderRules {
+  // What a robust serve accepts from anyone (contract 10.3); see
+  // FrameParser.
+  kTolerant,
+  // What Harmony's StreamJsonRpc accepts from a serve (contract 3.2), so
+  // that our runner fails a serve Harmony would fail: every header line,
+  // the blank one included, ends in CRLF (no other CR on it); every other
+  // line has a ':'; the name before it is exactly "Content-Length" (case
+  // and spacing count; a repeated one replaces the earlier); its trimmed
+  // value is a decimal of at most 2^31 - 1; other headers are ignored; no
+  // blank line may stand between messages. Input may still be split
+  // anywhere. The first violation is fatal, as Harmony then drops the
+  // connection: Next reports it once, and all later input is discarded.
+  kHarmony,
+};
+
 // Splits a byte stream into message bodies. Pure: the caller feeds bytes
 // with Append and collects bodies with Next.
 //
-// Accepted: header lines ending in CRLF or bare LF; header names in any
-// case; any spacing around ':' and the value; other headers (Content-Type
-// ...) ignored; blank lines between messages ignored; input split anywhere.
+// With HeaderRules::kTolerant, accepted: header lines ending in CRLF or bare
+// LF; header names in any case; any spacing around ':' and the value; other
+// headers (Content-Type ...) ignored; blank lines between messages ignored;
+// input split anywhere.
 //
 // A bad header block is reported once by Next and never wedges the parser:
 //  * no usable Content-Length (missing, repeated, not a decimal number):
@@ -46,7 +64,8 @@ class FrameParser {
  public:
   static constexpr size_t kMaxHeaderBytes = 8192;
 
-  explicit FrameParser(size_t max_body_bytes);
+  explicit FrameParser(size_t max_body_bytes,
+                       HeaderRules rules = HeaderRules::kTolerant);
 
   void Append(const char* data, size_t size);
 
@@ -54,12 +73,13 @@ class FrameParser {
   // needed.
   std::optional<absl::StatusOr<std::string>> Next();
 
-  // True between messages with nothing buffered: a stream ending here ends
-  // cleanly. Meaningful once Next has returned nullopt.
+  // True between messages with nothing buffered, or after a fatal error: a
+  // stream ending here ends cleanly. Meaningful once Next has returned
+  // nullopt.
   bool idle() const;
 
  private:
-  enum class State { kHeaders, kBody, kSkipBody, kSkipHeaderBlock };
+  enum class State { kHeaders, kBody, kSkipBody, kSkipHeaderBlock, kFailed };
 
   absl::string_view Pending() const;
   void Consume(size_t size);
@@ -67,10 +87,14 @@ class FrameParser {
   std::optional<absl::StatusOr<std::string>> TakeHeaderBlock();
   absl::Status HeaderBlockTooLarge();
   absl::Status BeginBody(absl::string_view header_block);
+  absl::Status BeginBodyAsHarmony(absl::string_view header_block);
+  // HeaderRules::kHarmony: returns `status`; nothing is parsed after it.
+  absl::Status Fail(absl::Status status);
   void SkipBody(uint64_t size);
   bool SkipHeaderBlock();
 
   size_t max_body_bytes_;
+  HeaderRules rules_;
   State state_ = State::kHeaders;
   std::string buffer_;
   // Bytes at the front of buffer_ already handed out or discarded; dropped
@@ -98,7 +122,8 @@ class MessageReader {
   // arrives without the process being put to sleep and woken again, which
   // on a loaded machine costs more than the exchange itself.
   MessageReader(platform::FileDescriptor* fd, size_t max_body_bytes,
-                absl::Duration spin = absl::ZeroDuration());
+                absl::Duration spin = absl::ZeroDuration(),
+                HeaderRules rules = HeaderRules::kTolerant);
 
   // The next body. kDeadlineExceeded if none completes within `timeout`
   // (bytes read so far stay buffered for the next call); a framing error
@@ -116,6 +141,7 @@ class MessageReader {
   platform::FileDescriptor* fd_;
   size_t max_body_bytes_;
   absl::Duration spin_;
+  HeaderRules rules_;
   FrameParser parser_;
   bool end_of_stream_ = false;
 };

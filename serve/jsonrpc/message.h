@@ -39,11 +39,27 @@ struct RpcError {
   Json id;  // the request's id when it could be recovered, else null
 };
 
-// A request, or the error to answer it with: kParseError for invalid JSON,
-// kInvalidRequest for JSON that is not a JSON-RPC 2.0 request. The error
-// carries the id whenever the body had a usable one, so that the caller's
-// pending call is answered rather than left waiting (contract 8).
+// A request, or the error to answer it with: kParseError for a body that is
+// not JSON, kInvalidRequest for JSON that is not a JSON-RPC 2.0 request.
+// The error carries the request's id (a number or a string under the
+// top-level "id") whenever one can be recovered, even from a body whose JSON
+// breaks after it, so that the caller's pending call is answered rather
+// than left waiting (contract 8). It is null only when there is no such id:
+// the body is not an object (a batch, a bare value), its id has another
+// type, or its JSON breaks before the id.
 std::variant<Request, RpcError> ParseRequest(const std::string& body);
+
+// "JSON-RPC error -32602 (Invalid params) for 'initialize' (id 3): why",
+// for logs. `method` is empty when the request could not be read.
+std::string DescribeError(const RpcError& error, const std::string& method);
+
+// Compact JSON text with raw UTF-8, never throwing: invalid UTF-8 in a
+// string (a log line, an exception's text) becomes U+FFFD.
+std::string ToJsonText(const Json& value);
+
+// The envelopes below are built with nlohmann::ordered_json, "jsonrpc" first
+// as StreamJsonRpc writes them; members of `result`, `data` and `params`
+// keep the order Json gives them (by name).
 
 // {"jsonrpc":"2.0","id":<id>,"result":<result>}
 std::string SerializeResult(const Json& id, const Json& result);

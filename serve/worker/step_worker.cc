@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "platform/file_descriptor.h"
 #include "serve/jsonrpc/framing.h"
+#include "serve/jsonrpc/message.h"
 #include "zerobuffer/log.h"
 
 namespace zerobuffer::serve {
@@ -93,6 +94,10 @@ int RunStepWorker(absl::Duration step_time_limit, steps::LogLevel log_level,
   StepWorker worker(steps::StepRegistry::Global(), log, step_time_limit);
   jsonrpc::Dispatcher dispatcher;
   worker.RegisterMethods(dispatcher);
+  dispatcher.SetErrorListener(
+      [&log](const jsonrpc::RpcError& error, const std::string& method) {
+        log.Warning(jsonrpc::DescribeError(error, method));
+      });
   jsonrpc::MessageReader reader(&protocol_in, max_message_bytes,
                                 jsonrpc::kRequestResponseSpin);
   jsonrpc::MessageWriter writer(&*protocol_out);

@@ -1,6 +1,6 @@
 // The serve binary against harmony-contract.md: framing, envelopes, every
-// method, Harmony's shapes and the tolerated variants, hostile input, step
-// failures and time limits, crashes, shutdown and end of input.
+// method, Harmony's shapes and the tolerated variants, hostile input and
+// step failures. The lifecycle and the command line have their own tests.
 
 #include <string>
 #include <vector>
@@ -8,16 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "platform/file_lock.h"
-#include "platform/process.h"
 #include "platform/shared_memory.h"
 #include "serve/jsonrpc/framing.h"
 #include "tests/contract/serve_process.h"
-#include "tests/support/leak_checked_test.h"
-#include "tests/support/leftovers.h"
-#include "tests/support/unique_names.h"
-#include "zerobuffer/layout.h"
-#include "zerobuffer/names.h"
+#include "tests/contract/serve_test_fixture.h"
 
 namespace zerobuffer::testing {
 namespace {
@@ -29,72 +23,6 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-// A host PID no real process has, so buffer names are unique to this test
-// process: <name>_<pid + 1000000000>_1.
-uint64_t FakeHostPid() { return platform::CurrentProcessId() + 1000000000; }
-
-std::string PhysicalName(const std::string& name) {
-  return absl::StrCat(name, "_", FakeHostPid(), "_1");
-}
-
-Json Initialize(const std::string& role) {
-  return Json::array({{{"Role", role},
-                       {"Platform", "cpp"},
-                       {"Scenario", "test"},
-                       {"HostPid", FakeHostPid()},
-                       {"FeatureId", 1},
-                       {"TestRunId", absl::StrCat(FakeHostPid(), "_1")}}});
-}
-
-Json Step(const std::string& text, int type = 0) {
-  return Json::array({{{"Process", "reader"},
-                       {"StepType", type},
-                       {"Step", text},
-                       {"Parameters", Json::object()},
-                       {"Context", Json::object()},
-                       {"IsBroadcast", false}}});
-}
-
-std::string CreateBuffer(const std::string& name) {
-  return absl::StrCat("the 'reader' process creates buffer '", name,
-                      "' with metadata size '1024' and payload size '10240'");
-}
-
-class ServeContractTest : public LeakCheckedTest {
- protected:
-  void SetUp() override {
-    absl::StatusOr<ServeProcess> serve = ServeProcess::Start(FakeHostPid());
-    ASSERT_TRUE(serve.ok()) << serve.status();
-    serve_ = std::make_unique<ServeProcess>(*std::move(serve));
-  }
-
-  void TearDown() override {
-    // As Harmony ends a scenario: end of input, then the serve releases its
-    // buffers and exits (a kill would leave its worker finishing alone).
-    serve_->CloseStdin();
-    EXPECT_TRUE(serve_->WaitFor(absl::Seconds(5)).has_value());
-    serve_.reset();
-    LeakCheckedTest::TearDown();
-  }
-
-  // A buffer name carrying this process's marker, so leftovers are found.
-  static std::string BufferName(const std::string& tag) {
-    return UniqueBufferName(tag);
-  }
-
-  Json CallOk(const Json& id, const std::string& method, const Json& params) {
-    absl::StatusOr<Json> reply = serve_->Call(id, method, params);
-    EXPECT_TRUE(reply.ok()) << method << ": " << reply.status();
-    return reply.ok() ? *reply : Json();
-  }
-
-  Json StepResult(const std::string& text, int id = 100) {
-    return CallOk(id, "executeStep", Step(text))["result"];
-  }
-
-  std::unique_ptr<ServeProcess> serve_;
-};
-
 TEST_F(ServeContractTest, HealthAnswersTrueWithTheSameId) {
   const Json reply = CallOk(2, "health", Json::array());
   EXPECT_EQ(reply, Json({{"jsonrpc", "2.0"}, {"id", 2}, {"result", true}}));
@@ -103,7 +31,8 @@ TEST_F(ServeContractTest, HealthAnswersTrueWithTheSameId) {
 }
 
 TEST_F(ServeContractTest, InitializeAcceptsHarmonysShapeAndOthers) {
-  EXPECT_EQ(CallOk(3, "initialize", Initialize("reader"))["result"], true);
+  EXPECT_EQ(CallOk(3, "initialize", InitializeParams("reader"))["result"],
+            true);
   // The bare, camelCase object of Harmony's older documents.
   EXPECT_EQ(CallOk(4, "initialize",
                    {{"role", "reader"},
@@ -115,7 +44,7 @@ TEST_F(ServeContractTest, InitializeAcceptsHarmonysShapeAndOthers) {
 }
 
 TEST_F(ServeContractTest, ExecuteStepRepliesWithAHarmonyStepResponse) {
-  CallOk(3, "initialize", Initialize("reader"));
+  CallOk(3, "initialize", InitializeParams("reader"));
   const Json result = StepResult("the test environment is initialized");
   EXPECT_EQ(result["Success"], true);
   EXPECT_TRUE(result["Error"].is_null());
@@ -143,16 +72,33 @@ TEST_F(ServeContractTest, StepTypesAndKeyCasingAreTolerated) {
                {{"step", "all processes are ready"}, {"stepType", type}});
     EXPECT_EQ(reply["result"]["Success"], true) << type;
   }
-  const Json reply = CallOk(
-      10, "executeStep",
-      Json::array({{{"STEP", "all processes are ready"}, {"StepType", 7}}}));
-  EXPECT_EQ(reply["error"]["code"], -32602) << "StepType 7 does not exist";
+  // Contract 8: a step is never rejected for its type; an unknown one is
+  // only worth a warning.
+  for (const Json& type :
+       {Json("And"), Json("1"), Json(1.0), Json(true), Json(3), Json(-1)}) {
+    const Json reply = CallOk(10, "executeStep",
+                              Json::array({{{"STEP", "all processes are ready"},
+                                            {"StepType", type}}}));
+    ASSERT_TRUE(reply.contains("result")) << type << ": " << reply;
+    EXPECT_EQ(reply["result"]["Success"], true) << type;
+    std::string messages;
+    for (const Json& entry : reply["result"]["Logs"]) {
+      absl::StrAppend(&messages, entry["Message"].get<std::string>(), "\n");
+    }
+    const std::string warning =
+        absl::StrCat("StepType ", type.dump(), " is none of");
+    if (type == Json("1")) {
+      EXPECT_THAT(messages, Not(HasSubstr(warning))) << "\"1\" is When";
+    } else {
+      EXPECT_THAT(messages, HasSubstr(warning));
+    }
+  }
 }
 
 TEST_F(ServeContractTest, BuffersGetTheHarmonyIsolationName) {
-  CallOk(3, "initialize", Initialize("reader"));
+  CallOk(3, "initialize", InitializeParams("reader"));
   const std::string name = BufferName("isolated");
-  EXPECT_EQ(StepResult(CreateBuffer(name))["Success"], true);
+  EXPECT_EQ(StepResult(CreateBufferStep(name))["Success"], true);
   EXPECT_TRUE(platform::SharedMemory::Open(PhysicalName(name)).ok());
   EXPECT_EQ(StepResult("the test environment is initialized")["Success"], true);
   EXPECT_FALSE(platform::SharedMemory::Open(PhysicalName(name)).ok())
@@ -160,9 +106,9 @@ TEST_F(ServeContractTest, BuffersGetTheHarmonyIsolationName) {
 }
 
 TEST_F(ServeContractTest, AFailingStepIsAResultNotAnRpcError) {
-  CallOk(3, "initialize", Initialize("reader"));
+  CallOk(3, "initialize", InitializeParams("reader"));
   const Json unknown =
-      CallOk(4, "executeStep", Step("the moon is made of cheese"));
+      CallOk(4, "executeStep", StepParams("the moon is made of cheese"));
   EXPECT_FALSE(unknown.contains("error"));
   EXPECT_EQ(unknown["result"]["Success"], false);
   EXPECT_THAT(
@@ -176,6 +122,7 @@ TEST_F(ServeContractTest, AFailingStepIsAResultNotAnRpcError) {
 }
 
 TEST_F(ServeContractTest, ErrorsGetTheirJsonRpcCodesAndServingGoesOn) {
+  Restart({.capture_stderr = true});
   EXPECT_EQ(CallOk(2, "noSuchMethod", Json::array())["error"]["code"], -32601);
   EXPECT_EQ(CallOk(3, "executeStep", Json::array({1, 2}))["error"]["code"],
             -32602);
@@ -195,7 +142,39 @@ TEST_F(ServeContractTest, ErrorsGetTheirJsonRpcCodesAndServingGoesOn) {
   EXPECT_EQ((*invalid)["error"]["code"], -32600);
   EXPECT_EQ((*invalid)["id"], 5) << "the id is kept whenever it can be";
 
-  EXPECT_EQ(CallOk(6, "health", Json::array())["result"], true);
+  // Broken JSON after the id: the call is still answered.
+  ASSERT_TRUE(serve_
+                  ->WriteRaw(jsonrpc::FrameMessage(
+                      R"({"jsonrpc":"2.0","id":6,"method":"health",)"))
+                  .ok());
+  absl::StatusOr<Json> torn = serve_->Receive();
+  ASSERT_TRUE(torn.ok()) << torn.status();
+  EXPECT_EQ((*torn)["error"]["code"], -32700);
+  EXPECT_EQ((*torn)["id"], 6) << "the id precedes the break";
+
+  EXPECT_EQ(CallOk(7, "health", Json::array())["result"], true);
+
+  // Every error is also a warning on stderr, with its reason.
+  serve_->CloseStdin();
+  absl::StatusOr<std::string> logged =
+      serve_->ReadStderrToEnd(absl::Seconds(10));
+  ASSERT_TRUE(logged.ok()) << logged.status();
+  EXPECT_THAT(*logged,
+              AllOf(HasSubstr("Warning: JSON-RPC error -32601 (Method not "
+                              "found) for 'noSuchMethod' (id 2)"),
+                    HasSubstr("Warning: JSON-RPC error -32602 (Invalid "
+                              "params) for 'executeStep' (id 3): params must "
+                              "be"),
+                    HasSubstr("Warning: JSON-RPC error -32602 (Invalid "
+                              "params) for 'executeStep' (id 4): executeStep "
+                              "needs a string Step"),
+                    HasSubstr("Warning: JSON-RPC error -32700 (Parse error) "
+                              "(id null): Parse error: "),
+                    HasSubstr("Warning: JSON-RPC error -32600 (Invalid "
+                              "Request) (id 5): Invalid Request: \"jsonrpc\" "
+                              "is not \"2.0\""),
+                    HasSubstr("Warning: JSON-RPC error -32700 (Parse error) "
+                              "(id 6)")));
 }
 
 TEST_F(ServeContractTest, FramingVariantsAreAccepted) {
@@ -232,24 +211,21 @@ TEST_F(ServeContractTest, MalformedFramesAndTextDoNotStopTheServer) {
   absl::StatusOr<Json> not_utf8 = serve_->Receive();
   ASSERT_TRUE(not_utf8.ok()) << not_utf8.status();
   EXPECT_EQ((*not_utf8)["error"]["code"], -32700);
+  EXPECT_EQ((*not_utf8)["id"], 7);
   EXPECT_EQ(CallOk(8, "health", Json::array())["result"], true);
 }
 
-TEST(ServeMessageCapTest, AnOversizedMessageIsSkippedAndServingGoesOn) {
-  absl::StatusOr<ServeProcess> serve =
-      ServeProcess::Start(FakeHostPid(), {"--max_message_bytes=1000"});
-  ASSERT_TRUE(serve.ok()) << serve.status();
+TEST_F(ServeContractTest, AnOversizedMessageIsSkippedAndServingGoesOn) {
+  Restart({.arguments = {"--max_message_bytes=1000"}});
   const std::string huge = absl::StrCat(
       R"({"jsonrpc":"2.0","id":3,"method":"executeStep","params":[{"Step":")",
       std::string(2000, 'x'), R"("}]})");
-  ASSERT_TRUE(serve->WriteRaw(jsonrpc::FrameMessage(huge)).ok());
-  absl::StatusOr<Json> rejected = serve->Receive();
+  ASSERT_TRUE(serve_->WriteRaw(jsonrpc::FrameMessage(huge)).ok());
+  absl::StatusOr<Json> rejected = serve_->Receive();
   ASSERT_TRUE(rejected.ok()) << rejected.status();
   EXPECT_THAT((*rejected)["error"]["message"].get<std::string>(),
               HasSubstr("1000"));
-  absl::StatusOr<Json> health = serve->Call(4, "health", Json::array());
-  ASSERT_TRUE(health.ok()) << health.status();
-  EXPECT_EQ((*health)["result"], true);
+  EXPECT_EQ(CallOk(4, "health", Json::array())["result"], true);
 }
 
 TEST_F(ServeContractTest, NotificationsAreNeverAnswered) {
@@ -269,92 +245,6 @@ TEST_F(ServeContractTest, DiscoverListsStepsWithTheirTypes) {
     EXPECT_THAT(step["Pattern"].get<std::string>(),
                 AllOf(StartsWith("^"), ::testing::EndsWith("$")));
   }
-}
-
-TEST_F(ServeContractTest, CleanupResetsTheStepState) {
-  CallOk(3, "initialize", Initialize("reader"));
-  const std::string name = BufferName("cleanup");
-  EXPECT_EQ(StepResult(CreateBuffer(name))["Success"], true);
-  EXPECT_TRUE(CallOk(4, "cleanup", Json::array())["result"].is_null());
-  EXPECT_FALSE(platform::SharedMemory::Open(PhysicalName(name)).ok());
-}
-
-// Harmony answers crash first and then needs the owner of the buffers dead,
-// resources left behind (contract 5.4); yet a later step on the same pipes
-// must work, as in scenario 2.3.
-TEST_F(ServeContractTest, CrashKillsTheBufferOwnerButServingGoesOn) {
-  CallOk(3, "initialize", Initialize("reader"));
-  const std::string name = BufferName("crash");
-  EXPECT_EQ(StepResult(CreateBuffer(name))["Success"], true);
-  absl::StatusOr<platform::SharedMemory> segment =
-      platform::SharedMemory::Open(PhysicalName(name));
-  ASSERT_TRUE(segment.ok());
-  const uint64_t owner =
-      reinterpret_cast<const OIEB*>(segment->data())->reader_pid;
-  ASSERT_TRUE(platform::IsProcessAlive(owner));
-
-  const Json reply =
-      CallOk(4, "crash", Json::array({{{"IsCancellationRequested", false}}}));
-  EXPECT_TRUE(reply.contains("result")) << reply;
-  EXPECT_FALSE(platform::IsProcessAlive(owner)) << "the owner must be dead";
-  EXPECT_TRUE(platform::SharedMemory::Open(PhysicalName(name)).ok())
-      << "a crash leaves the resources behind";
-  EXPECT_FALSE(
-      *platform::FileLock::IsHeld(LockFilePaths(PhysicalName(name))[0]));
-
-  // The next step meets a fresh process that replaces the stale buffer.
-  const Json recreated = StepResult(CreateBuffer(name));
-  EXPECT_EQ(recreated["Success"], true) << recreated;
-  EXPECT_THAT(recreated["Logs"].dump(), HasSubstr("abandoned"));
-}
-
-TEST_F(ServeContractTest, ShutdownAnswersThenExitsCleanly) {
-  CallOk(3, "initialize", Initialize("reader"));
-  EXPECT_EQ(StepResult(CreateBuffer(BufferName("shutdown")))["Success"], true);
-  EXPECT_TRUE(CallOk(4, "shutdown", Json::array())["result"].is_null());
-  const std::optional<platform::ExitStatus> exit =
-      serve_->WaitFor(absl::Seconds(5));
-  ASSERT_TRUE(exit.has_value()) << "serve did not exit after shutdown";
-  EXPECT_TRUE(exit->success()) << exit->ToString();
-}
-
-TEST_F(ServeContractTest, EndOfInputReleasesBuffersAndExits) {
-  CallOk(3, "initialize", Initialize("reader"));
-  const std::string name = BufferName("eof");
-  EXPECT_EQ(StepResult(CreateBuffer(name))["Success"], true);
-  serve_->CloseStdin();
-  // Harmony kills a serve that is still there after 5 s.
-  const std::optional<platform::ExitStatus> exit =
-      serve_->WaitFor(absl::Seconds(5));
-  ASSERT_TRUE(exit.has_value()) << "serve did not exit at end of input";
-  EXPECT_TRUE(exit->success()) << exit->ToString();
-  EXPECT_THAT(FindLeftovers(name), IsEmpty()) << "reader resources remain";
-}
-
-// A step that would block beyond the limit fails as a result; the server
-// stays usable with a fresh worker.
-TEST(ServeTimeLimitTest, AStepPastTheLimitFailsAndServingGoesOn) {
-  absl::StatusOr<ServeProcess> serve =
-      ServeProcess::Start(FakeHostPid(), {"--step_timeout=1s"});
-  ASSERT_TRUE(serve.ok()) << serve.status();
-  const std::string name = UniqueBufferName("time-limit");
-  ASSERT_TRUE(serve->Call(2, "executeStep", Step(CreateBuffer(name))).ok());
-  // Waits up to 5 s for a frame nobody writes.
-  absl::StatusOr<Json> reply = serve->Call(
-      3, "executeStep",
-      Step("the 'reader' process should read frame with size '10'"));
-  ASSERT_TRUE(reply.ok()) << reply.status();
-  EXPECT_EQ((*reply)["result"]["Success"], false);
-  EXPECT_THAT((*reply)["result"]["Error"].get<std::string>(),
-              HasSubstr("Step execution timeout after 1s"));
-  absl::StatusOr<Json> next =
-      serve->Call(4, "executeStep", Step("all processes are ready"));
-  ASSERT_TRUE(next.ok()) << next.status();
-  EXPECT_EQ((*next)["result"]["Success"], true);
-  serve->CloseStdin();
-  EXPECT_TRUE(serve->WaitFor(absl::Seconds(5)).has_value());
-  // The replaced worker's buffer was stale; the serve tidied it at exit.
-  EXPECT_THAT(FindLeftovers(name), IsEmpty());
 }
 
 }  // namespace

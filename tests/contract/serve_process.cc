@@ -8,19 +8,23 @@
 
 namespace zerobuffer::testing {
 
-absl::StatusOr<ServeProcess> ServeProcess::Start(
-    uint64_t host_pid, const std::vector<std::string>& arguments) {
+absl::StatusOr<ServeProcess> ServeProcess::Start(uint64_t host_pid,
+                                                 const ServeOptions& options) {
   const char* serve = std::getenv("ZB_SERVE");
   if (serve == nullptr) return absl::FailedPreconditionError("ZB_SERVE unset");
-  platform::SubprocessOptions options;
-  options.argv = {serve};
-  options.argv.insert(options.argv.end(), arguments.begin(), arguments.end());
-  options.environment = {{"HARMONY_HOST_PID", absl::StrCat(host_pid)},
-                         {"HARMONY_FEATURE_ID", "1"}};
-  options.pipe_stdin = true;
-  options.pipe_stdout = true;
+  platform::SubprocessOptions spawn;
+  spawn.argv = {serve};
+  spawn.argv.insert(spawn.argv.end(), options.arguments.begin(),
+                    options.arguments.end());
+  spawn.environment = {{"HARMONY_HOST_PID", absl::StrCat(host_pid)},
+                       {"HARMONY_FEATURE_ID", "1"}};
+  spawn.environment.insert(spawn.environment.end(), options.environment.begin(),
+                           options.environment.end());
+  spawn.pipe_stdin = true;
+  spawn.pipe_stdout = true;
+  spawn.pipe_stderr = options.capture_stderr;
   absl::StatusOr<platform::Subprocess> process =
-      platform::Subprocess::Spawn(options);
+      platform::Subprocess::Spawn(spawn);
   if (!process.ok()) return process.status();
   return ServeProcess(
       std::make_unique<platform::Subprocess>(*std::move(process)));
@@ -28,7 +32,8 @@ absl::StatusOr<ServeProcess> ServeProcess::Start(
 
 ServeProcess::ServeProcess(std::unique_ptr<platform::Subprocess> process)
     : process_(std::move(process)),
-      output_(std::make_unique<PipeReader>(&process_->stdout_pipe())) {}
+      output_(std::make_unique<PipeReader>(&process_->stdout_pipe())),
+      errors_(std::make_unique<PipeReader>(&process_->stderr_pipe())) {}
 
 absl::Status ServeProcess::WriteRaw(const std::string& bytes) {
   return process_->stdin_pipe().WriteAll(bytes);
@@ -63,6 +68,19 @@ absl::StatusOr<Json> ServeProcess::Call(const Json& id,
       {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
   if (!sent.ok()) return sent;
   return Receive();
+}
+
+absl::StatusOr<std::string> ServeProcess::ReadStdoutToEnd(
+    absl::Duration timeout) {
+  return output_->ReadToEnd(timeout);
+}
+
+absl::StatusOr<std::string> ServeProcess::ReadStderrToEnd(
+    absl::Duration timeout) {
+  if (!process_->stderr_pipe().valid()) {
+    return absl::FailedPreconditionError("stderr was not captured");
+  }
+  return errors_->ReadToEnd(timeout);
 }
 
 void ServeProcess::CloseStdin() { process_->stdin_pipe().Close(); }

@@ -4,7 +4,9 @@
 #define ZEROBUFFER_TESTS_CONTRACT_SERVE_PROCESS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -17,12 +19,21 @@ namespace zerobuffer::testing {
 
 using Json = nlohmann::json;
 
+struct ServeOptions {
+  std::vector<std::string> arguments = {};
+  // Added to Harmony's two variables and the inherited environment.
+  std::vector<std::pair<std::string, std::string>> environment = {};
+  // Pipe stderr so that the test can read it (ReadStderrToEnd); otherwise
+  // it is the test's own.
+  bool capture_stderr = false;
+};
+
 class ServeProcess {
  public:
-  // Starts $ZB_SERVE (set by the BUILD rule) with `arguments`, Harmony's
-  // environment for `host_pid` and feature 1, and piped stdin/stdout.
-  static absl::StatusOr<ServeProcess> Start(
-      uint64_t host_pid, const std::vector<std::string>& arguments = {});
+  // Starts $ZB_SERVE (set by the BUILD rule) with Harmony's environment for
+  // `host_pid` and feature 1, and piped stdin/stdout.
+  static absl::StatusOr<ServeProcess> Start(uint64_t host_pid,
+                                            const ServeOptions& options = {});
 
   // Raw bytes, exactly as given.
   absl::Status WriteRaw(const std::string& bytes);
@@ -36,6 +47,11 @@ class ServeProcess {
   absl::StatusOr<Json> Call(const Json& id, const std::string& method,
                             const Json& params);
 
+  // Everything the serve writes to stdout until it closes it, unparsed.
+  absl::StatusOr<std::string> ReadStdoutToEnd(absl::Duration timeout);
+  // Everything it writes to stderr until it exits; needs capture_stderr.
+  absl::StatusOr<std::string> ReadStderrToEnd(absl::Duration timeout);
+
   void CloseStdin();
   std::optional<platform::ExitStatus> WaitFor(absl::Duration timeout);
   platform::ProcessId pid() const { return process_->pid(); }
@@ -45,6 +61,7 @@ class ServeProcess {
 
   std::unique_ptr<platform::Subprocess> process_;
   std::unique_ptr<PipeReader> output_;
+  std::unique_ptr<PipeReader> errors_;
 };
 
 }  // namespace zerobuffer::testing

@@ -1,9 +1,13 @@
 #include "tests/harmony/buffer_cleanup.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <system_error>
+#include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "platform/semaphore.h"
@@ -51,12 +55,28 @@ std::string BufferNameOfObject(const std::string& path) {
   return name;
 }
 
+bool BelongsToSuffix(const std::string& path, const std::string& suffix) {
+  const std::string name = FileName(path);
+  for (size_t at = name.find(suffix); at != std::string::npos;
+       at = name.find(suffix, at + 1)) {
+    const size_t end = at + suffix.size();
+    if (end == name.size() || !absl::ascii_isdigit(name[end])) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> FindBufferObjects(const std::string& suffix) {
+  std::vector<std::string> found;
+  for (std::string& path : testing::FindLeftovers(suffix)) {
+    if (BelongsToSuffix(path, suffix)) found.push_back(std::move(path));
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 CleanupReport RemoveBuffersWithSuffix(const std::string& suffix) {
   CleanupReport report;
-  // The suffix of feature 1 is also inside that of features 10-19. Only
-  // earlier scenarios of this same run use those names, and their debris
-  // is ours to remove as well.
-  report.found = testing::FindLeftovers(suffix);
+  report.found = FindBufferObjects(suffix);
   std::set<std::string> buffers;
   for (const std::string& path : report.found) {
     buffers.insert(BufferNameOfObject(path));
@@ -64,8 +84,11 @@ CleanupReport RemoveBuffersWithSuffix(const std::string& suffix) {
   for (const std::string& buffer : buffers) {
     RemoveBufferIfAbandoned(buffer, AbandonmentRule::kReaderAndWriterGone);
   }
-  testing::RemoveLeftovers(suffix);
-  report.remaining = testing::FindLeftovers(suffix);
+  for (const std::string& path : FindBufferObjects(suffix)) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+  report.remaining = FindBufferObjects(suffix);
   return report;
 }
 

@@ -28,6 +28,18 @@ TEST(BufferCleanupTest, FindsTheBufferOfEachObject) {
             "test-basic_1_1");
 }
 
+TEST(BufferCleanupTest, ObjectsBelongToTheirOwnSuffixOnly) {
+  EXPECT_TRUE(BelongsToSuffix("/dev/shm/test-basic_41235_1", "_41235_1"));
+  EXPECT_TRUE(BelongsToSuffix("/dev/shm/sem.sem-w-b_41235_1", "_41235_1"));
+  EXPECT_TRUE(BelongsToSuffix("/dev/shm/duplex_41235_1_response", "_41235_1"));
+  EXPECT_TRUE(
+      BelongsToSuffix("/tmp/zerobuffer/test-basic_41235_1.lock", "_41235_1"));
+  EXPECT_FALSE(BelongsToSuffix("/dev/shm/test-basic_41235_12", "_41235_1"))
+      << "feature 12's buffer is not feature 1's";
+  EXPECT_FALSE(BelongsToSuffix("/dev/shm/test-basic_9941235_1", "_41235_1"));
+  EXPECT_TRUE(BelongsToSuffix("/dev/shm/x_41235_12_41235_1", "_41235_1"));
+}
+
 TEST(BufferCleanupTest, RemovesAbandonedObjects) {
   const std::string suffix =
       absl::StrCat("_", testing::TestProcessMarker(), "9");

@@ -10,6 +10,8 @@
 //   HANG        no reply at all
 //   EXIT        exits without replying
 //   GARBAGE     unframed text on stdout instead of a reply
+//   LFFRAME     a success reply whose header lines end in a bare LF, which
+//               a tolerant reader takes and Harmony's does not
 //   LEAVE <n>   creates segment <n>_<host pid>_<feature id> and never
 //               removes it
 //   BARRIER <n> waits until <n> processes sharing --log have reached the
@@ -163,6 +165,12 @@ int Serve() {
       if (absl::StrContains(text, "EXIT")) return 3;
       if (absl::StrContains(text, "GARBAGE")) {
         out.WriteAll("this is not a frame\r\n\r\n").IgnoreError();
+      } else if (absl::StrContains(text, "LFFRAME")) {
+        const std::string body =
+            jsonrpc::SerializeResult(request.id, StepResponse(true, ""));
+        out.WriteAll(
+               absl::StrCat("Content-Length: ", body.size(), "\n\n", body))
+            .IgnoreError();
       } else if (absl::StrContains(text, "RPCERROR")) {
         writer.Write(jsonrpc::SerializeError(request.id, -32000, "boom"))
             .IgnoreError();

@@ -1,14 +1,13 @@
 // harmony_runner: runs feature files against serve processes the way the
-// Harmony orchestrator does, one scenario at a time, and prints one line
-// per scenario and a summary. Exits 0 only if no scenario failed.
+// Harmony orchestrator does, one scenario at a time, and prints one block
+// per scenario and a summary. Exits 0 only if something ran and no
+// scenario failed.
 //
 //   bazel run //tests/harmony:harmony_runner -- --features=$PWD/tests/features
 //       --serve=$PWD/bazel-bin/serve/serve
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,14 +15,15 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "re2/re2.h"
 #include "tests/harmony/gherkin.h"
+#include "tests/harmony/runner_command_line.h"
+#include "tests/harmony/scenario_report.h"
 #include "tests/harmony/scenario_runner.h"
 
 ABSL_FLAG(std::vector<std::string>, features, {},
@@ -53,137 +53,35 @@ ABSL_FLAG(std::string, run_unrouted_in, "",
 namespace zerobuffer::harmony {
 namespace {
 
-// `bazel run` starts us in the runfiles tree; paths the user typed are
-// relative to where they typed them.
-std::string FromUser(const std::string& path) {
-  const char* working_directory = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (working_directory == nullptr || path.empty() ||
-      std::filesystem::path(path).is_absolute()) {
-    return path;
-  }
-  return (std::filesystem::path(working_directory) / path).string();
-}
+// abseil's --help lists only the flags of a file named after the program
+// (harmony_runner.cc); the runner's flags are all defined here.
+bool IsThisFile(absl::string_view file) { return file == __FILE__; }
 
-absl::StatusOr<std::vector<std::string>> FeatureFiles(
-    const std::vector<std::string>& entries) {
-  std::vector<std::string> files;
-  for (const std::string& entry : entries) {
-    const std::string path = FromUser(entry);
-    std::error_code error;
-    if (!std::filesystem::is_directory(path, error)) {
-      files.push_back(path);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (const auto& file : std::filesystem::directory_iterator(path, error)) {
-      if (file.path().extension() == ".feature") {
-        found.push_back(file.path().string());
-      }
-    }
-    if (error) {
-      return absl::NotFoundError(
-          absl::StrCat("cannot list ", path, ": ", error.message()));
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  if (files.empty()) return absl::InvalidArgumentError("no feature files");
-  return files;
-}
-
-// "role=command" or a bare command. A command's own arguments may contain
-// '=', so only a plain word before the first '=' names a role.
-absl::StatusOr<std::map<std::string, std::vector<std::string>>> ServeCommands(
-    const std::vector<std::string>& entries) {
-  static const RE2 kRoleEntry(R"((\w+)=(.*))");
-  std::map<std::string, std::vector<std::string>> commands;
-  for (const std::string& entry : entries) {
-    std::string role = "*";
-    std::string command = entry;
-    RE2::FullMatch(entry, kRoleEntry, &role, &command);
-    std::vector<std::string> argv =
-        absl::StrSplit(command, ' ', absl::SkipEmpty());
-    if (argv.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--serve entry without a command: '", entry, "'"));
-    }
-    argv[0] = FromUser(argv[0]);
-    commands[role] = argv;
-  }
-  if (commands.empty()) {
-    return absl::InvalidArgumentError("--serve is required");
-  }
-  return commands;
-}
-
-absl::StatusOr<std::map<std::string, std::string>> Platforms(
-    const std::vector<std::string>& entries) {
-  std::map<std::string, std::string> platforms;
-  for (const std::string& entry : entries) {
-    std::vector<std::string> parts =
-        absl::StrSplit(entry, absl::MaxSplits('=', 1));
-    if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--platform entry is not 'role=name': '", entry, "'"));
-    }
-    platforms[parts[0]] = parts[1];
-  }
-  return platforms;
-}
-
-std::string Seconds(absl::Duration duration) {
-  return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(duration));
-}
-
-void Print(const ScenarioResult& result) {
-  const std::string name =
-      absl::StrCat(result.feature, " :: ", result.scenario);
-  switch (result.outcome) {
-    case ScenarioResult::Outcome::kPassed:
-      std::printf("PASS  %s (%s)\n", name.c_str(),
-                  Seconds(result.duration).c_str());
-      break;
-    case ScenarioResult::Outcome::kSkipped:
-      std::printf("SKIP  %s — %s\n", name.c_str(), result.reason.c_str());
-      break;
-    case ScenarioResult::Outcome::kFailed:
-      std::printf("FAIL  %s (%s)\n", name.c_str(),
-                  Seconds(result.duration).c_str());
-      if (!result.steps.empty() && !result.steps.back().passed) {
-        const StepResult& step = result.steps.back();
-        std::printf("    at line %d: %s\n    %s\n", step.line,
-                    step.text.c_str(), step.error.c_str());
-      } else {
-        std::printf("    %s\n", result.reason.c_str());
-      }
-      break;
-  }
-  if (!result.leftovers.empty()) {
-    std::printf("    left behind (removed): %s\n",
-                absl::StrJoin(result.leftovers, ", ").c_str());
-  }
-  std::fflush(stdout);
+// Where `bazel run` was typed; paths the user gave are relative to it.
+std::string UserWorkingDirectory() {
+  const char* directory = std::getenv("BUILD_WORKING_DIRECTORY");
+  return directory != nullptr ? directory : "";
 }
 
 int Run() {
+  const std::string working_directory = UserWorkingDirectory();
   absl::StatusOr<std::vector<std::string>> files =
-      FeatureFiles(absl::GetFlag(FLAGS_features));
+      FeatureFiles(absl::GetFlag(FLAGS_features), working_directory);
   absl::StatusOr<std::map<std::string, std::vector<std::string>>> commands =
-      ServeCommands(absl::GetFlag(FLAGS_serve));
+      ServeCommands(absl::GetFlag(FLAGS_serve), working_directory);
   absl::StatusOr<std::map<std::string, std::string>> platforms =
       Platforms(absl::GetFlag(FLAGS_platform));
   const RE2 filter(absl::GetFlag(FLAGS_scenario));
   for (const absl::Status& status :
        {files.status(), commands.status(), platforms.status()}) {
     if (!status.ok()) {
-      std::fprintf(stderr, "harmony_runner: %s\n",
-                   std::string(status.message()).c_str());
+      absl::FPrintF(stderr, "harmony_runner: %s\n", status.message());
       return 2;
     }
   }
   if (!filter.ok()) {
-    std::fprintf(stderr, "harmony_runner: bad --scenario pattern: %s\n",
-                 filter.error().c_str());
+    absl::FPrintF(stderr, "harmony_runner: bad --scenario pattern: %s\n",
+                  filter.error());
     return 2;
   }
 
@@ -198,46 +96,33 @@ int Run() {
     options.unrouted_process = unrouted;
   }
 
-  int passed = 0;
-  int failed = 0;
-  int skipped = 0;
+  Tally tally;
   for (const std::string& file : *files) {
     absl::StatusOr<Feature> feature = ParseFeatureFile(file);
     if (!feature.ok()) {
-      std::printf("FAIL  %s\n    %s\n", file.c_str(),
-                  std::string(feature.status().message()).c_str());
-      ++failed;
+      absl::PrintF("%s", FormatFeatureError(file, feature.status()));
+      tally.CountFeatureError();
       continue;
     }
-    for (const Scenario& scenario : feature->scenarios) {
-      if (!RE2::PartialMatch(scenario.name, filter)) continue;
-      const ScenarioResult result = RunScenario(*feature, scenario, options);
-      Print(result);
-      switch (result.outcome) {
-        case ScenarioResult::Outcome::kPassed:
-          ++passed;
-          break;
-        case ScenarioResult::Outcome::kFailed:
-          ++failed;
-          break;
-        case ScenarioResult::Outcome::kSkipped:
-          ++skipped;
-          break;
-      }
+    for (const Scenario* scenario : SelectScenarios(*feature, filter)) {
+      const ScenarioResult result = RunScenario(*feature, *scenario, options);
+      absl::PrintF("%s", FormatScenarioResult(result));
+      std::fflush(stdout);
+      tally.Count(result.outcome);
     }
   }
-  std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
-  if (passed + failed + skipped == 0) {
-    std::printf("no scenario matched\n");
-    return 1;
-  }
-  return failed == 0 ? 0 : 1;
+  absl::PrintF("%s", tally.Summary());
+  return tally.ExitCode();
 }
 
 }  // namespace
 }  // namespace zerobuffer::harmony
 
 int main(int argc, char** argv) {
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = zerobuffer::harmony::IsThisFile;
+  usage.contains_helpshort_flags = zerobuffer::harmony::IsThisFile;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "Runs Gherkin feature files against Harmony step servers the way the "
       "Harmony orchestrator does.");

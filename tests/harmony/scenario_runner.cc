@@ -356,8 +356,13 @@ ScenarioResult RunScenario(const Feature& feature, const Scenario& scenario,
   const CleanupReport cleanup =
       RemoveBuffersWithSuffix(IsolationSuffix(host_pid, feature_id));
   result.leftovers = cleanup.found;
+  result.unremoved = cleanup.remaining;
+  if (!cleanup.found.empty()) {
+    Fail(result, absl::StrCat("left behind after every process exited: ",
+                              absl::StrJoin(cleanup.found, ", ")));
+  }
   if (!cleanup.remaining.empty()) {
-    Fail(result, absl::StrCat("could not remove what the scenario left: ",
+    Fail(result, absl::StrCat("could not remove: ",
                               absl::StrJoin(cleanup.remaining, ", ")));
   }
   result.duration = absl::Now() - start;

@@ -2,8 +2,9 @@
 // one serve process per role, health and initialize, the routed steps one
 // at a time (broadcasts to every process at once, waits, kills, crashes and
 // shutdowns carried out by the runner itself), and Harmony's stop at the
-// end. Then it removes what the scenario's buffers left behind, which
-// Harmony does not, so that one scenario cannot disturb the next.
+// end. Then it looks for what the scenario's buffers left behind, which
+// Harmony does not: a leftover fails the scenario, and is removed so that
+// one scenario cannot disturb the next.
 
 #ifndef ZEROBUFFER_TESTS_HARMONY_SCENARIO_RUNNER_H_
 #define ZEROBUFFER_TESTS_HARMONY_SCENARIO_RUNNER_H_
@@ -64,11 +65,14 @@ struct ScenarioResult {
   // Every step attempted, the failed one last.
   std::vector<StepResult> steps;
   absl::Duration duration;
-  // Paths of the ZeroBuffer objects of the scenario's buffers that were
-  // still there once its processes had exited. Information only: a crash
-  // leaves its buffers on purpose. The runner removes them; the scenario
-  // fails only if that does not work.
+  // Paths of the ZeroBuffer objects of the scenario's buffers (segments,
+  // semaphores, lock files) still there once all its processes had exited.
+  // Any makes the scenario fail: even after a crash, whoever comes next
+  // (the surviving peer, a new reader, the serve at its exit) must clean up.
+  // The runner removes them all the same.
   std::vector<std::string> leftovers;
+  // Those of them it could not remove.
+  std::vector<std::string> unremoved;
 };
 
 ScenarioResult RunScenario(const Feature& feature, const Scenario& scenario,

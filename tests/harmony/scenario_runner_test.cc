@@ -23,6 +23,7 @@ namespace zerobuffer::harmony {
 namespace {
 
 using jsonrpc::Json;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
@@ -473,16 +474,45 @@ TEST_F(ScenarioRunnerTest, TablesAreSentOnlyWhenAsked) {
             Json::parse(R"([["a","b"],["1","2"]])"));
 }
 
-TEST_F(ScenarioRunnerTest, LeftoversAreReportedAndRemoved) {
+TEST_F(ScenarioRunnerTest, LeftoversFailThePassingScenarioAndAreRemoved) {
   const ScenarioResult result = Run(R"(Feature: Fake
   Scenario: Leftovers
     Given the 'reader' process LEAVE runner-test
 )");
-  ASSERT_EQ(result.outcome, Outcome::kPassed) << result.reason;
+  ASSERT_EQ(result.outcome, Outcome::kFailed);
+  ASSERT_THAT(result.steps, SizeIs(1));
+  EXPECT_TRUE(result.steps[0].passed) << "every step passed";
   const std::string name =
       absl::StrCat("runner-test_", platform::CurrentProcessId(), "_7");
   EXPECT_THAT(result.leftovers, ElementsAre(EndsWith(name)));
-  EXPECT_THAT(testing::FindLeftovers(name), IsEmpty());
+  EXPECT_THAT(result.reason,
+              AllOf(StartsWith("left behind after every process exited: "),
+                    HasSubstr(name)));
+  EXPECT_THAT(testing::FindLeftovers(name), IsEmpty())
+      << "removed, so that the next scenario starts clean";
+}
+
+TEST_F(ScenarioRunnerTest, LeftoversAreAddedToAFailedStep) {
+  const ScenarioResult result = Run(R"(Feature: Fake
+  Scenario: Leftovers and a failure
+    Given the 'reader' process LEAVE runner-test-failed
+    Then the 'reader' process does FAIL here
+)");
+  ASSERT_EQ(result.outcome, Outcome::kFailed);
+  EXPECT_THAT(result.reason,
+              AllOf(StartsWith("line 4: the 'reader' process does FAIL here"),
+                    HasSubstr("; left behind after every process exited: "),
+                    HasSubstr("runner-test-failed_")));
+  EXPECT_THAT(result.leftovers, SizeIs(1));
+}
+
+TEST_F(ScenarioRunnerTest, AScenarioThatLeavesNothingHasNoLeftovers) {
+  const ScenarioResult result = Run(R"(Feature: Fake
+  Scenario: Clean
+    Given the 'reader' process starts
+)");
+  EXPECT_EQ(result.outcome, Outcome::kPassed) << result.reason;
+  EXPECT_THAT(result.leftovers, IsEmpty());
 }
 
 }  // namespace

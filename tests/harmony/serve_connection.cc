@@ -63,7 +63,10 @@ bool IsRemoteInvocationError(const absl::Status& status) {
 struct ServeConnection::State {
   explicit State(platform::Subprocess started)
       : process(std::move(started)),
-        reader(&process.stdout_pipe(), kMaxReplyBytes),
+        // Harmony's own header rules, so that a serve whose framing
+        // Harmony would reject fails here too.
+        reader(&process.stdout_pipe(), kMaxReplyBytes, absl::ZeroDuration(),
+               jsonrpc::HeaderRules::kHarmony),
         writer(&process.stdin_pipe()) {}
 
   platform::Subprocess process;

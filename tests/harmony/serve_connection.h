@@ -63,8 +63,9 @@ class ServeConnection {
   //  * no reply within `timeout`: kDeadlineExceeded (Harmony has no limit);
   //    a late reply then fails the next call as one with another id;
   //  * the serve closed stdout, or wrote something that is not a JSON-RPC
-  //    message: kUnavailable, and every later call fails the same way, as
-  //    Harmony drops the whole connection;
+  //    message or framed otherwise than Harmony's reader demands
+  //    (jsonrpc::HeaderRules::kHarmony): kUnavailable, and every later call
+  //    fails the same way, as Harmony drops the whole connection;
   //  * after Stop: kFailedPrecondition, "object disposed".
   // Requests the serve sends are answered with "method not found", as
   // Harmony exposes no methods.

@@ -129,6 +129,18 @@ TEST_F(ServeConnectionTest, UnframedOutputLosesTheConnectionForGood) {
             absl::StatusCode::kUnavailable);
 }
 
+// Our serve reads LF framing; Harmony's reader does not, and neither may
+// the runner's.
+TEST_F(ServeConnectionTest, FramingHarmonyRejectsLosesTheConnection) {
+  ServeConnection serve = StartFake();
+  const absl::StatusOr<Json> reply =
+      serve.Call("executeStep", StepParams("LFFRAME"), kGenerous);
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(reply.status().message(), HasSubstr("\\r\\n"));
+  EXPECT_EQ(serve.Call("health", Json::array(), kGenerous).status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
 TEST_F(ServeConnectionTest, CrashIsAnsweredThenTheConnectionIsLost) {
   ServeConnection serve = StartFake();
   EXPECT_EQ(

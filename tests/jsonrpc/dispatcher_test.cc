@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
@@ -155,16 +156,18 @@ TEST_F(DispatcherTest, InvalidUtf8FromAHandlerStillMakesValidJson) {
             "bad \xEF\xBF\xBD byte");
 }
 
-TEST_F(DispatcherTest, ParseErrorIsAnsweredWithNullId) {
+TEST_F(DispatcherTest, ParseErrorIsAnsweredWithTheIdBeforeTheBreak) {
   // The request is torn, and its stray byte ends up in the parser's
-  // message: the answer must still be valid JSON.
+  // message: the answer must still be valid JSON, for the call it names.
   const Json error = Answer(dispatcher_, "{\"jsonrpc\":\"2.0\",\"id\":4,\xff");
-  EXPECT_TRUE(error["id"].is_null());
+  EXPECT_EQ(error["id"], 4);
   EXPECT_EQ(error["error"]["code"], kParseError);
   EXPECT_THAT(error["error"]["message"].get<std::string>(),
               StartsWith("Parse error"));
   EXPECT_THAT(error["error"]["message"].get<std::string>(),
               HasSubstr("\xEF\xBF\xBD"));
+  // Broken before any id: nothing to answer but null.
+  EXPECT_TRUE(Answer(dispatcher_, "{\"jsonrpc\":\xff")["id"].is_null());
 }
 
 TEST_F(DispatcherTest, InvalidRequestIsAnsweredWithItsId) {
@@ -177,6 +180,29 @@ TEST_F(DispatcherTest, InvalidRequestIsAnsweredWithItsId) {
   EXPECT_EQ(
       Answer(dispatcher_, R"({"jsonrpc":"2.0","method":7})")["error"]["code"],
       kInvalidRequest);
+}
+
+TEST_F(DispatcherTest, EveryErrorIsReportedWithItsMethod) {
+  std::vector<std::string> reported;
+  dispatcher_.SetErrorListener(
+      [&reported](const RpcError& error, const std::string& method) {
+        reported.push_back(DescribeError(error, method));
+      });
+  dispatcher_.Handle("{");
+  dispatcher_.Handle(Call(2, "nothing"));
+  dispatcher_.Handle(Call(3, "invalid"));
+  dispatcher_.Handle(Notify("failing"));
+  dispatcher_.Handle(Call(4, "health"));
+  EXPECT_THAT(
+      reported,
+      ElementsAre(StartsWith("JSON-RPC error -32700 (Parse error) (id null): "
+                             "Parse error: "),
+                  "JSON-RPC error -32601 (Method not found) for 'nothing' (id "
+                  "2): Method not found: nothing",
+                  "JSON-RPC error -32602 (Invalid params) for 'invalid' (id "
+                  "3): Step is missing",
+                  "JSON-RPC error -32603 (Internal error) for 'failing' (id "
+                  "null): not initialized"));
 }
 
 TEST_F(DispatcherTest, RegisterReplacesAnEarlierHandler) {

@@ -5,10 +5,12 @@
 
 #include "serve/jsonrpc/framing.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -35,9 +37,10 @@ void Drain(FrameParser& parser, std::vector<std::string>& outcomes) {
   ADD_FAILURE() << "Next() never returned nullopt";
 }
 
-std::vector<std::string> ParseInChunks(const std::string& input,
-                                       size_t chunk_size, size_t max_body) {
-  FrameParser parser(max_body);
+std::vector<std::string> ParseInChunks(
+    const std::string& input, size_t chunk_size, size_t max_body,
+    HeaderRules rules = HeaderRules::kTolerant) {
+  FrameParser parser(max_body, rules);
   std::vector<std::string> outcomes;
   for (size_t i = 0; i < input.size(); i += chunk_size) {
     parser.Append(input.data() + i, std::min(chunk_size, input.size() - i));
@@ -51,6 +54,19 @@ std::vector<std::string> Parse(const std::string& input,
   std::vector<std::string> whole = ParseInChunks(input, input.size(), max_body);
   EXPECT_EQ(ParseInChunks(input, 1, max_body), whole) << "byte by byte";
   EXPECT_EQ(ParseInChunks(input, 7, max_body), whole) << "7-byte chunks";
+  return whole;
+}
+
+// As Harmony's reader sees the input (HeaderRules::kHarmony), whole, byte
+// by byte and in 7-byte chunks.
+std::vector<std::string> ParseAsHarmony(const std::string& input) {
+  const std::vector<std::string> whole =
+      ParseInChunks(input, std::max<size_t>(input.size(), 1), kMaxBody,
+                    HeaderRules::kHarmony);
+  EXPECT_EQ(ParseInChunks(input, 1, kMaxBody, HeaderRules::kHarmony), whole)
+      << "byte by byte";
+  EXPECT_EQ(ParseInChunks(input, 7, kMaxBody, HeaderRules::kHarmony), whole)
+      << "7-byte chunks";
   return whole;
 }
 
@@ -248,6 +264,100 @@ TEST(FrameParserTest, ManyHeaderLinesHitTheCapToo) {
 
 TEST(FrameParserTest, NothingReportedForAnIncompleteHeaderBlock) {
   EXPECT_THAT(Parse("Content-Length: 5\r\n"), IsEmpty());
+}
+
+// HeaderRules::kHarmony: what StreamJsonRpc accepts from a serve (contract
+// 3.2). Each rejection is fatal: Next repeats it and parses nothing more.
+
+TEST(HarmonyHeaderRulesTest, AcceptsWhatFrameMessageWrites) {
+  EXPECT_THAT(ParseAsHarmony(FrameMessage("{}") + kNext),
+              ElementsAre("body:{}", "body:next"));
+}
+
+TEST(HarmonyHeaderRulesTest, AcceptsAnySpacingAfterTheColonAndOtherHeaders) {
+  EXPECT_THAT(
+      ParseAsHarmony("Content-Length:2\r\n\r\n{}"
+                     "Content-Length: \t 2 \r\n\r\n{}"
+                     "Content-Type: application/vscode-jsonrpc; charset=utf-8"
+                     "\r\nContent-Length: 2\r\nX-Other: y\r\n\r\n{}"),
+      ElementsAre("body:{}", "body:{}", "body:{}"));
+}
+
+TEST(HarmonyHeaderRulesTest, ARepeatedContentLengthReplacesTheEarlier) {
+  EXPECT_THAT(
+      ParseAsHarmony("Content-Length: 9\r\nContent-Length: 2\r\n\r\n{}"),
+      ElementsAre("body:{}"));
+}
+
+TEST(HarmonyHeaderRulesTest, RejectsBareLineFeeds) {
+  for (const std::string input :
+       {"Content-Length: 2\n\r\n{}", "Content-Length: 2\r\n\n{}",
+        "Content-Length: 2\n\n{}"}) {
+    EXPECT_THAT(ParseAsHarmony(input + kNext),
+                ElementsAre("error:INVALID_ARGUMENT"))
+        << absl::CHexEscape(input);
+  }
+}
+
+TEST(HarmonyHeaderRulesTest, RejectsAStrayCarriageReturnInALine) {
+  EXPECT_THAT(ParseAsHarmony("Content-Length: 2\r\r\n\r\n{}"),
+              ElementsAre("error:INVALID_ARGUMENT"));
+  EXPECT_THAT(ParseAsHarmony("Content\r-Length: 2\r\n\r\n{}"),
+              ElementsAre("error:INVALID_ARGUMENT"));
+}
+
+TEST(HarmonyHeaderRulesTest, ContentLengthIsSpelledExactly) {
+  for (const std::string header :
+       {"content-length: 2", "CONTENT-LENGTH: 2", "Content-Length : 2",
+        " Content-Length: 2", "Content-Type: x"}) {
+    EXPECT_THAT(ParseAsHarmony(header + "\r\n\r\n{}" + kNext),
+                ElementsAre("error:INVALID_ARGUMENT"))
+        << header;
+  }
+}
+
+TEST(HarmonyHeaderRulesTest, ContentLengthIsA32BitDecimal) {
+  for (const std::string value :
+       {"", "-1", "+2", "2a", "0x2", "1 2", "2147483648"}) {
+    EXPECT_THAT(ParseAsHarmony("Content-Length: " + value + "\r\n\r\n{}"),
+                ElementsAre("error:INVALID_ARGUMENT"))
+        << value;
+  }
+}
+
+TEST(HarmonyHeaderRulesTest, RejectsALineWithoutColon) {
+  EXPECT_THAT(ParseAsHarmony("Content-Length: 2\r\nno colon\r\n\r\n{}" + kNext),
+              ElementsAre("error:INVALID_ARGUMENT"));
+}
+
+TEST(HarmonyHeaderRulesTest, RejectsABlankLineBetweenMessages) {
+  EXPECT_THAT(ParseAsHarmony(FrameMessage("{}") + "\r\n" + kNext),
+              ElementsAre("body:{}", "error:INVALID_ARGUMENT"));
+}
+
+TEST(HarmonyHeaderRulesTest, RejectsAnOversizedBodyOrHeaderBlock) {
+  EXPECT_THAT(ParseAsHarmony(FrameMessage(std::string(kMaxBody + 1, 'x'))),
+              ElementsAre("error:RESOURCE_EXHAUSTED"));
+  EXPECT_THAT(
+      ParseAsHarmony("X: " + std::string(FrameParser::kMaxHeaderBytes, 'x') +
+                     "\r\n\r\n"),
+      ElementsAre("error:RESOURCE_EXHAUSTED"));
+}
+
+TEST(HarmonyHeaderRulesTest, AnErrorIsFinal) {
+  FrameParser parser(kMaxBody, HeaderRules::kHarmony);
+  const std::string input = "Content-Length: 2\n\n{}" + kNext;
+  parser.Append(input.data(), input.size());
+  std::optional<absl::StatusOr<std::string>> next = parser.Next();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(next->status().message()),
+              ::testing::HasSubstr("does not end in exactly one \\r\\n"));
+  // A good frame afterwards is not read: Harmony has hung up.
+  const std::string good = FrameMessage("{}");
+  parser.Append(good.data(), good.size());
+  EXPECT_FALSE(parser.Next().has_value());
+  EXPECT_TRUE(parser.idle());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "serve/jsonrpc/message.h"
 
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -82,14 +83,34 @@ TEST(ParseRequestTest, NullParamsMeanNone) {
   EXPECT_TRUE(request.params.is_null());
 }
 
-TEST(ParseRequestTest, InvalidJsonIsAParseErrorWithoutId) {
+TEST(ParseRequestTest, InvalidJsonIsAParseError) {
   for (const std::string& body : std::vector<std::string>{
-           "", "{", R"({"jsonrpc":"2.0","id":3,"method":)", "nope",
-           R"({"jsonrpc":"2.0","id":3,"method":")" + kInvalidUtf8 + "\"}"}) {
+           "", "{", "nope", R"({"jsonrpc":"2.0","method":"m",)",
+           R"({"jsonrpc":"2.0","id":{"a":1},"method":)",
+           R"({"jsonrpc":"2.0","params":[{"id":3}],"method":)",
+           "{\"jsonrpc\":\"2.0\",\"method\":\"" + kInvalidUtf8 +
+               "\",\"id\":3}"}) {
     const RpcError error = ParseInvalid(body);
     EXPECT_EQ(error.code, kParseError) << body;
-    EXPECT_TRUE(error.id.is_null()) << body;
+    EXPECT_TRUE(error.id.is_null()) << body << ": no top-level id before "
+                                    << "the break";
     EXPECT_THAT(error.message, HasSubstr("Parse error")) << body;
+  }
+}
+
+// Harmony writes "jsonrpc" and "id" first: whatever breaks later, the call
+// is still answered.
+TEST(ParseRequestTest, ParseErrorKeepsAnIdReadBeforeTheBreak) {
+  const std::vector<std::pair<std::string, Json>> cases = {
+      {R"({"jsonrpc":"2.0","id":3,"method":)", 3},
+      {R"({"jsonrpc":"2.0","id":"s","method":"m",})", "s"},
+      {"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"" + kInvalidUtf8 + "\"}", 3},
+      {R"({"id":7,"params":[{"id":8}],"method":"m")", 7},
+  };
+  for (const auto& [body, id] : cases) {
+    const RpcError error = ParseInvalid(body);
+    EXPECT_EQ(error.code, kParseError) << body;
+    EXPECT_EQ(error.id, id) << body;
   }
 }
 
@@ -130,6 +151,20 @@ TEST(ParseRequestTest, UnusableIdIsAnInvalidRequestWithoutId) {
     EXPECT_EQ(error.code, kInvalidRequest) << body;
     EXPECT_TRUE(error.id.is_null()) << body;
   }
+}
+
+TEST(DescribeErrorTest, NamesCodeMethodAndId) {
+  EXPECT_EQ(DescribeError({kInvalidParams, "no Step", 3}, "executeStep"),
+            "JSON-RPC error -32602 (Invalid params) for 'executeStep' (id 3): "
+            "no Step");
+  EXPECT_EQ(DescribeError({kParseError, "Parse error: x", nullptr}, ""),
+            "JSON-RPC error -32700 (Parse error) (id null): Parse error: x");
+}
+
+TEST(ToJsonTextTest, IsCompactAndNeverThrows) {
+  EXPECT_EQ(ToJsonText({{"a", 1}, {"b", "\xC3\xA9"}}),
+            "{\"a\":1,\"b\":\"\xC3\xA9\"}");
+  EXPECT_EQ(ToJsonText(kInvalidUtf8), "\"bad \xEF\xBF\xBD byte\"");
 }
 
 TEST(SerializeTest, ResultEchoesIdType) {

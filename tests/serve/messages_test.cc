@@ -1,5 +1,8 @@
 #include "serve/harmony/messages.h"
 
+#include <utility>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -35,6 +38,25 @@ TEST(ParseInitializeTest, ReadsHarmonysInitializeRequest) {
   EXPECT_FALSE(ParseInitialize(Json::parse(R"({"role":5})")).ok());
 }
 
+TEST(ParseInitializeTest, TakesNumbersWrittenAsStrings) {
+  const absl::StatusOr<steps::ProcessIdentity> identity = ParseInitialize(
+      Json::parse(R"([{"Role":"writer","HostPid":"123","FeatureId":"7"}])"));
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->host_pid, 123u);
+  EXPECT_EQ(identity->feature_id, 7u);
+  for (const char* bad :
+       {R"({"HostPid":"-1"})", R"({"HostPid":"12a"})", R"({"HostPid":""})",
+        R"({"HostPid":" 1"})", R"({"FeatureId":"99999999999999999999"})",
+        R"({"FeatureId":1.5})", R"({"FeatureId":true})"}) {
+    const absl::StatusOr<steps::ProcessIdentity> rejected =
+        ParseInitialize(Json::parse(bad));
+    EXPECT_FALSE(rejected.ok()) << bad;
+    EXPECT_THAT(rejected.status().message(),
+                HasSubstr("must be a non-negative integer"))
+        << bad;
+  }
+}
+
 TEST(ParseExecuteStepTest, ReadsHarmonysStepRequest) {
   const Json params = Json::parse(
       R"([{"Process":"reader","StepType":2,"Step":"the 'reader' process x;",
@@ -54,10 +76,43 @@ TEST(ParseExecuteStepTest, ToleratesCasingTypeNamesAndExtraKeys) {
                       "data":{"x":1}})"));
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->type, steps::StepType::kWhen);
-  EXPECT_FALSE(
-      ParseExecuteStep(Json::parse(R"({"Step":"s","StepType":3})")).ok());
+  EXPECT_TRUE(request->unrecognized_type.empty());
   EXPECT_FALSE(ParseExecuteStep(Json::parse(R"({"StepType":0})")).ok());
   EXPECT_FALSE(ParseExecuteStep(Json::parse(R"({"Step":["s"]})")).ok());
+}
+
+TEST(ParseExecuteStepTest, MapsTheKnownStepTypes) {
+  const std::vector<std::pair<Json, steps::StepType>> known = {
+      {0, steps::StepType::kGiven},     {1, steps::StepType::kWhen},
+      {2, steps::StepType::kThen},      {"Given", steps::StepType::kGiven},
+      {"WHEN", steps::StepType::kWhen}, {"then", steps::StepType::kThen},
+      {"1", steps::StepType::kWhen},    {"2", steps::StepType::kThen},
+  };
+  for (const auto& [type, expected] : known) {
+    const absl::StatusOr<steps::StepRequest> request =
+        ParseExecuteStep(Json{{"Step", "s"}, {"StepType", type}});
+    ASSERT_TRUE(request.ok()) << type << ": " << request.status();
+    EXPECT_EQ(request->type, expected) << type;
+    EXPECT_TRUE(request->unrecognized_type.empty()) << type;
+  }
+}
+
+// Contract 8: never reject a step only because of its type.
+TEST(ParseExecuteStepTest, AcceptsAnyOtherStepTypeAsUnknown) {
+  for (const Json& type :
+       {Json("And"), Json("But"), Json(1.0), Json(true), Json(3), Json(-1),
+        Json("01"), Json::object(), Json::array({0})}) {
+    const absl::StatusOr<steps::StepRequest> request =
+        ParseExecuteStep(Json{{"Step", "s"}, {"StepType", type}});
+    ASSERT_TRUE(request.ok()) << type << ": " << request.status();
+    EXPECT_FALSE(request->type.has_value()) << type;
+    EXPECT_EQ(request->unrecognized_type, type.dump()) << type;
+  }
+  const absl::StatusOr<steps::StepRequest> untyped =
+      ParseExecuteStep(Json{{"Step", "s"}, {"StepType", nullptr}});
+  ASSERT_TRUE(untyped.ok()) << untyped.status();
+  EXPECT_FALSE(untyped->type.has_value());
+  EXPECT_TRUE(untyped->unrecognized_type.empty()) << "null means no type";
 }
 
 TEST(ParseExecuteStepTest, TakesATableAtTheTopOrInParameters) {
@@ -73,6 +128,17 @@ TEST(ParseExecuteStepTest, TakesATableAtTheTopOrInParameters) {
   }
   EXPECT_FALSE(
       ParseExecuteStep(Json{{"Step", "s"}, {"Table", Json::array({1})}}).ok());
+}
+
+TEST(ParseExecuteStepTest, TakesEveryTableShape) {
+  const absl::StatusOr<steps::StepRequest> request =
+      ParseExecuteStep(Json::parse(R"({"Step":"s","Table":
+          {"headers":["size","iterations"],"rows":[{"size":"1KB",
+           "iterations":10}]}})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_TRUE(request->table.has_value());
+  EXPECT_THAT(*request->table, ElementsAre(ElementsAre("size", "iterations"),
+                                           ElementsAre("1KB", "10")));
 }
 
 TEST(StepResponseTest, UsesTheContractNamesAndTypes) {

@@ -150,5 +150,17 @@ TEST_F(RegistryTest, StepsSeeTheirTable) {
   EXPECT_THAT(seen, ElementsAre(ElementsAre("a", "b"), ElementsAre("1", "2")));
 }
 
+TEST_F(RegistryTest, AnUnknownStepTypeIsMatchedByTextWithAWarning) {
+  Add(StepType::kGiven, "ready",
+      [](StepContext&) -> absl::Status { return absl::OkStatus(); });
+  const StepOutcome outcome = executor_.Execute(
+      StepRequest{.text = "ready", .unrecognized_type = "\"And\""});
+  EXPECT_TRUE(outcome.success) << outcome.error;
+  ASSERT_FALSE(outcome.logs.empty());
+  EXPECT_EQ(outcome.logs.front().level, LogLevel::kWarning);
+  EXPECT_THAT(outcome.logs.front().message,
+              HasSubstr("StepType \"And\" is none of Given, When, Then"));
+}
+
 }  // namespace
 }  // namespace zerobuffer::steps
