@@ -2,18 +2,23 @@
 // handlers servers start with. Sentences and routing: step-catalog
 // section 3, 13-DuplexChannel.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "steps/context.h"
 #include "steps/duplex/client_state.h"
+#include "steps/duplex/handler_rendezvous.h"
 #include "steps/duplex/server_state.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
@@ -30,6 +35,10 @@ using std::chrono::seconds;
 // Scenario delays beyond these could not finish inside a step's 30 s.
 constexpr uint64_t kMaxProcessingMillis = 10000;
 constexpr uint64_t kMaxProcessingSeconds = 20;
+// How long a handler waits for the rest of its group; far more than a
+// server that overlaps its handlers needs to take the group's requests.
+constexpr std::chrono::milliseconds kRendezvousPatience{5000};
+constexpr uint64_t kMaxRendezvous = 64;
 
 // An immutable handler is given the request read-only; "the server handler
 // receives immutable request frame" (13.8) rests on this as much as on the
@@ -159,6 +168,71 @@ ZB_STEP(kGiven,
           return absl::OkStatus();
         });
 
+// 13.4b (ours): each call waits until `count` requests are in progress at
+// once, then the group finishes last first. Only a server that overlaps its
+// handlers gets a group together; one that does not is held up for at most
+// kRendezvousPatience and shown by "should have had ... in progress".
+ZB_STEP(kGiven,
+        "the '([^']*)' process starts handler that holds each request until "
+        "'(\\d+)' are in progress",
+        [](StepContext& context, const std::string&,
+           uint64_t count) -> absl::Status {
+          if (count < 2 || count > kMaxRendezvous) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("a group of ", count,
+                             " requests shows no overlap or does not fit a "
+                             "step; 2 to ",
+                             kMaxRendezvous));
+          }
+          ServerState& state = context.State<ServerState>();
+          state.server();
+          auto rendezvous =
+              std::make_shared<HandlerRendezvous>(count, kRendezvousPatience);
+          state.rendezvous = rendezvous;
+          state.Start(context,
+                      absl::StrCat("a handler holding each request until ",
+                                   count, " are in progress"),
+                      [rendezvous](const Frame& request, HandlerRecord&) {
+                        rendezvous->Meet(request.sequence());
+                        return Echo(request);
+                      });
+          return absl::OkStatus();
+        });
+
+ZB_STEP(kThen,
+        "the '([^']*)' process should have had '(\\d+)' requests in progress "
+        "at once",
+        [](StepContext& context, const std::string&,
+           uint64_t count) -> absl::Status {
+          const ServerState& state = context.State<ServerState>();
+          if (state.rendezvous == nullptr) {
+            return Failed(
+                "no handler here holds requests until several are in "
+                "progress");
+          }
+          const HandlerRendezvous& rendezvous = *state.rendezvous;
+          if (const std::optional<std::string> failure = rendezvous.failure()) {
+            return Failed(*failure);
+          }
+          const size_t most = rendezvous.most_in_progress();
+          if (most < count) {
+            return Failed(absl::StrCat("at most ", most,
+                                       " requests were in progress at once, "
+                                       "not ",
+                                       count));
+          }
+          const std::vector<uint64_t> order = rendezvous.finish_order();
+          if (std::is_sorted(order.begin(), order.end())) {
+            return Failed(absl::StrCat(
+                "the handlers finished in request order (",
+                absl::StrJoin(order, ", "), "): nothing was reordered"));
+          }
+          context.log().Info(absl::StrCat(
+              most, " requests were in progress at once; handlers finished as ",
+              absl::StrJoin(order, ", ")));
+          return absl::OkStatus();
+        });
+
 ZB_STEP(kGiven,
         "the '([^']*)' process starts handler that doubles request size",
         [](StepContext& context, const std::string&) -> absl::Status {
@@ -199,18 +273,39 @@ ZB_STEP(kGiven,
           return absl::OkStatus();
         });
 
+// The client's response buffer has the sizes of the server's request
+// buffer (ServerRequestConfig explains why), or, when asked, the fixed
+// sizes of the upstream C# and Python clients.
+absl::Status CreateClient(StepContext& context, const std::string& channel,
+                          bool upstream_response_buffer) {
+  ClientState& state = context.State<ClientState>();
+  state = ClientState();
+  state.channel = context.PhysicalName(channel);
+  const BufferConfig server_config = ServerRequestConfig(state.channel);
+  state.response_config =
+      upstream_response_buffer ? duplex::kDefaultResponseConfig : server_config;
+  state.connection =
+      ConnectClient(context, state.channel, state.response_config);
+  // Mapped after connecting: the buffer the client writes to.
+  state.request_ring =
+      std::make_unique<SegmentAccess>(DuplexRequestBufferName(state.channel));
+  return absl::OkStatus();
+}
+
 ZB_STEP(kWhen, "the '([^']*)' process creates duplex channel client '([^']*)'",
         [](StepContext& context, const std::string&,
            const std::string& channel) -> absl::Status {
-          ClientState& state = context.State<ClientState>();
-          state = ClientState();
-          state.channel = context.PhysicalName(channel);
-          state.connection =
-              ConnectClient(context, state.channel, &state.response_config);
-          // Mapped after connecting: the buffer the client writes to.
-          state.request_ring = std::make_unique<SegmentAccess>(
-              DuplexRequestBufferName(state.channel));
-          return absl::OkStatus();
+          return CreateClient(context, channel,
+                              /*upstream_response_buffer=*/false);
+        });
+
+ZB_STEP(kWhen,
+        "the '([^']*)' process creates duplex channel client '([^']*)' with "
+        "the upstream response buffer",
+        [](StepContext& context, const std::string&,
+           const std::string& channel) -> absl::Status {
+          return CreateClient(context, channel,
+                              /*upstream_response_buffer=*/true);
         });
 
 // 13.10: "a new 'server' process" names no process Harmony recognises, so

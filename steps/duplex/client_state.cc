@@ -77,7 +77,7 @@ size_t ClientState::outstanding() const {
   return sent.size() > received.size() ? sent.size() - received.size() : 0;
 }
 
-BufferConfig MirroredResponseConfig(const std::string& channel) {
+BufferConfig ServerRequestConfig(const std::string& channel) {
   // A server between clients removes its request buffer and creates a new
   // one; an attempt that falls in between tries again.
   std::optional<BufferConfig> config;
@@ -105,20 +105,20 @@ BufferConfig MirroredResponseConfig(const std::string& channel) {
 
 std::unique_ptr<duplex::DuplexClient> ConnectClient(
     StepContext& context, const std::string& channel,
-    BufferConfig* response_config) {
-  const BufferConfig config = MirroredResponseConfig(channel);
-  auto client = std::make_unique<duplex::DuplexClient>(channel, config);
-  context.log().Info(absl::StrCat(
-      "Connected duplex client to ", channel, " (response buffer metadata ",
-      config.metadata_size, ", payload ", config.payload_size,
-      ", the sizes of the server's request buffer)"));
-  if (response_config != nullptr) *response_config = config;
+    const BufferConfig& response_config) {
+  auto client =
+      std::make_unique<duplex::DuplexClient>(channel, response_config);
+  context.log().Info(absl::StrCat("Connected duplex client to ", channel,
+                                  " (response buffer metadata ",
+                                  response_config.metadata_size, ", payload ",
+                                  response_config.payload_size, ")"));
   return client;
 }
 
 absl::Status ProbeEcho(StepContext& context, const std::string& channel,
                        std::chrono::milliseconds timeout) {
-  std::unique_ptr<duplex::DuplexClient> probe = ConnectClient(context, channel);
+  std::unique_ptr<duplex::DuplexClient> probe =
+      ConnectClient(context, channel, ServerRequestConfig(channel));
   const std::vector<std::byte> request = MakePattern(kProbeSize, 7);
   const SteadyClock::time_point sent = SteadyClock::now();
   const uint64_t sequence = probe->send_request(request);

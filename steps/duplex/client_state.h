@@ -91,16 +91,21 @@ struct ClientState {
   WaitOutcome wait;
 };
 
-// The response buffer a client creates: the same sizes as the server's
-// request buffer (read from its OIEB), so a channel is symmetric and the
-// sizes a scenario gives the server bound the client's ring too (13.6).
-// Waits up to 5 s for the server; StepFailure when there is none.
-BufferConfig MirroredResponseConfig(const std::string& channel);
+// The sizes of the server's request buffer (read from its OIEB), once a
+// server serves `channel`; waits up to 5 s, StepFailure when none does.
+//
+// The clients of these steps give their response buffer the same sizes, so
+// that a channel is symmetric and the sizes a scenario gives the server
+// bound the client's ring too: 13.10 needs a response ring that three of
+// its requests fill, which the 256 MiB of upstream clients never are (see
+// tests/features/13-duplex_channel.feature). The server-side steps hold for
+// any response ring the client chose.
+BufferConfig ServerRequestConfig(const std::string& channel);
 
-// A client of `channel` with MirroredResponseConfig.
+// A client of `channel` whose response buffer has `response_config`.
 std::unique_ptr<duplex::DuplexClient> ConnectClient(
     StepContext& context, const std::string& channel,
-    BufferConfig* response_config = nullptr);
+    const BufferConfig& response_config);
 
 // A round trip through `channel` with a client of its own: proves that the
 // server there answers (with an echo) right now.

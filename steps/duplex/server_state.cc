@@ -7,6 +7,11 @@
 #include "steps/step_failure.h"
 
 namespace zerobuffer::steps::duplex_steps {
+namespace {
+
+constexpr size_t kThreadPoolSize = 4;
+
+}  // namespace
 
 size_t HandlerRecord::Begin(size_t request_size) {
   std::lock_guard lock(mutex_);
@@ -66,15 +71,20 @@ std::vector<ReportedError> ErrorReports::All() const {
 }
 
 ServerState::~ServerState() {
-  record->Release();
+  ReleaseHandlers();
   server_.reset();
+}
+
+void ServerState::ReleaseHandlers() {
+  record->Release();
+  if (rendezvous != nullptr) rendezvous->Release();
 }
 
 void ServerState::Create(StepContext& context, const std::string& name,
                          const BufferConfig& buffer_config,
                          duplex::ProcessingMode processing_mode) {
   if (server_ != nullptr) {
-    record->Release();
+    ReleaseHandlers();
     server_.reset();
     context.log().Info(
         absl::StrCat("Stopped the previous duplex server on ", channel));
@@ -83,9 +93,15 @@ void ServerState::Create(StepContext& context, const std::string& name,
   config = buffer_config;
   mode = processing_mode;
   crash_delay.reset();
+  rendezvous.reset();
   record = std::make_shared<HandlerRecord>();
   errors = std::make_shared<ErrorReports>();
-  server_ = std::make_unique<duplex::ImmutableDuplexServer>(channel, config);
+  duplex::DuplexServerOptions options;
+  // Fixed, so that how many requests a thread-pool server has in progress
+  // at once (13.4b) does not depend on the machine's CPUs.
+  options.thread_pool_size = kThreadPoolSize;
+  server_ =
+      std::make_unique<duplex::ImmutableDuplexServer>(channel, config, options);
   // The handlers hold the reports, not the state: they may outlive a step.
   server_->add_error_handler(
       [errors = errors](std::exception_ptr error) { errors->Add(error); });
@@ -112,7 +128,7 @@ void ServerState::Start(StepContext& context, const std::string& description,
 }
 
 void ServerState::Dispose() {
-  record->Release();
+  ReleaseHandlers();
   server_.reset();
 }
 

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "steps/context.h"
+#include "steps/duplex/handler_rendezvous.h"
 #include "steps/duplex/polling.h"
 #include "zerobuffer/config.h"
 #include "zerobuffer/duplex/duplex_server.h"
@@ -109,10 +110,15 @@ struct ServerState {
   duplex::ProcessingMode mode = duplex::ProcessingMode::kSingleThread;
   // How long after a request the crashing handler (13.5) is due to die.
   std::optional<SteadyClock::duration> crash_delay;
+  // Where the handlers meet to prove they overlap (13.4b), if they do.
+  std::shared_ptr<HandlerRendezvous> rendezvous;
   std::shared_ptr<HandlerRecord> record = std::make_shared<HandlerRecord>();
   std::shared_ptr<ErrorReports> errors = std::make_shared<ErrorReports>();
 
  private:
+  // Lets every waiting handler go, so that stopping does not wait for them.
+  void ReleaseHandlers();
+
   std::unique_ptr<duplex::ImmutableDuplexServer> server_;
 };
 

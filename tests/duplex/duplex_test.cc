@@ -2,26 +2,38 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "steps/duplex/handler_rendezvous.h"
 #include "steps/support/data_patterns.h"
+#include "tests/duplex/error_recorder.h"
 #include "tests/support/leak_checked_test.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/unique_names.h"
+#include "zerobuffer/deadline.h"
 #include "zerobuffer/duplex/duplex_channel_factory.h"
 #include "zerobuffer/duplex/duplex_client.h"
 #include "zerobuffer/duplex/duplex_server.h"
 #include "zerobuffer/duplex/response_sequencer.h"
 #include "zerobuffer/errors.h"
+#include "zerobuffer/names.h"
+#include "zerobuffer/reader.h"
 
 namespace zerobuffer::duplex {
 namespace {
 
 using std::chrono::milliseconds;
+using steps::duplex_steps::HandlerRendezvous;
+using testing::ErrorRecorder;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using testing::LeakCheckedTest;
 using testing::UniqueBufferName;
@@ -65,23 +77,18 @@ TEST_F(DuplexTest, AClientNeedsARunningServer) {
                BufferNotFoundException);
 }
 
-// Handlers finish in reverse order of arrival; responses still come back in
-// request order, each with its request's sequence number.
+// Handlers of four requests at a time wait for each other and finish in
+// reverse order of arrival; responses still come back in request order,
+// each with its request's sequence number.
 TEST_F(DuplexTest, AThreadPoolKeepsResponsesInRequestOrder) {
   const std::string channel = UniqueBufferName("pool");
   DuplexServerOptions options;
   options.thread_pool_size = 4;
   ImmutableDuplexServer server(channel, kRequestConfig, options);
-  std::atomic<int> concurrent{0};
-  std::atomic<int> most_concurrent{0};
+  HandlerRendezvous rendezvous(options.thread_pool_size, kTimeout);
   server.start(
       [&](const Frame& request) {
-        const int now = ++concurrent;
-        most_concurrent = std::max(most_concurrent.load(), now);
-        // Earlier requests take longer.
-        std::this_thread::sleep_for(
-            milliseconds(40 - request.sequence() % 8 * 5));
-        --concurrent;
+        rendezvous.Meet(request.sequence());
         return Echo(request);
       },
       nullptr, ProcessingMode::kThreadPool);
@@ -94,8 +101,15 @@ TEST_F(DuplexTest, AThreadPoolKeepsResponsesInRequestOrder) {
     ExpectResponse(client.receive_response(kTimeout), i,
                    steps::MakePattern(100 + i, i));
   }
-  EXPECT_GT(most_concurrent.load(), 1) << "requests were not handled in "
-                                          "parallel";
+  EXPECT_EQ(rendezvous.failure(), std::nullopt);
+  EXPECT_EQ(rendezvous.most_in_progress(), 4u);
+  std::vector<uint64_t> last_first;  // 4, 3, 2, 1, 8, 7, 6, 5, ...
+  for (uint64_t group_end = 4; group_end <= kRequests; group_end += 4) {
+    for (uint64_t i = group_end; i > group_end - 4; --i) {
+      last_first.push_back(i);
+    }
+  }
+  EXPECT_EQ(rendezvous.finish_order(), last_first);
 }
 
 TEST_F(DuplexTest, AMutableHandlerTransformsTheRequestInPlace) {
@@ -123,19 +137,37 @@ TEST_F(DuplexTest, ZeroCopyRequestsAreAnsweredLikeCopiedOnes) {
                  steps::MakePattern(4096, 9));
 }
 
+std::string AsText(std::span<const std::byte> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+// on_init once per session; handlers see the same metadata through
+// request_reader().
 TEST_F(DuplexTest, OnInitSeesEachSessionsMetadataOnce) {
   const std::string channel = UniqueBufferName("metadata");
   ImmutableDuplexServer server(channel, kRequestConfig);
   std::vector<std::string> seen;
+  std::vector<std::string> seen_by_handler;
   std::mutex seen_mutex;
-  server.start(Echo, [&](std::span<const std::byte> metadata) {
-    std::lock_guard lock(seen_mutex);
-    seen.emplace_back(reinterpret_cast<const char*>(metadata.data()),
-                      metadata.size());
-  });
+  server.start(
+      [&](const Frame& request) {
+        std::lock_guard lock(seen_mutex);
+        seen_by_handler.push_back(AsText(server.request_reader().metadata()));
+        return Echo(request);
+      },
+      [&](std::span<const std::byte> metadata) {
+        std::lock_guard lock(seen_mutex);
+        seen.push_back(AsText(metadata));
+      });
+  bool as_span = true;
   for (const std::string text : {"first client", "second client"}) {
     DuplexClient client(channel, kResponseConfig);
-    client.set_metadata(std::as_bytes(std::span(text)));
+    if (as_span) {
+      client.set_metadata(std::as_bytes(std::span(text)));
+    } else {
+      client.set_metadata(text.data(), text.size());  // the upstream form
+    }
+    as_span = !as_span;
     for (int i = 0; i < 2; ++i) {
       const uint64_t sequence = client.send_request(steps::MakePattern(8, 0));
       ExpectResponse(client.receive_response(kTimeout), sequence,
@@ -146,6 +178,9 @@ TEST_F(DuplexTest, OnInitSeesEachSessionsMetadataOnce) {
   }
   std::lock_guard lock(seen_mutex);
   EXPECT_THAT(seen, ::testing::ElementsAre("first client", "second client"));
+  EXPECT_THAT(seen_by_handler,
+              ::testing::ElementsAre("first client", "first client",
+                                     "second client", "second client"));
 }
 
 TEST_F(DuplexTest, ClientsFollowEachOtherFromTheSameProcess) {
@@ -186,6 +221,240 @@ TEST_F(DuplexTest, AFailedHandlerIsReportedAndEndsTheSessionLoudly) {
   const uint64_t sequence = next.send_request(steps::MakePattern(8, 0));
   ExpectResponse(next.receive_response(kTimeout), sequence,
                  steps::MakePattern(8, 0));
+}
+
+// 10240-byte response ring: after a 4096-byte answer (4112 bytes with its
+// header) the write position is 4112, and an 8000-byte answer (8016 bytes)
+// fits neither in the 6128 bytes before the end nor in the 4112 before the
+// write position, however empty the ring is. The session ends at once: the
+// error is reported, the client is told instead of waiting for an answer
+// that cannot come, and the server goes on with the next client.
+TEST_F(DuplexTest, AResponseThatCanNeverFitEndsTheSessionAndTellsTheClient) {
+  const std::string channel = UniqueBufferName("never-fits");
+  ErrorRecorder errors;  // outlives the server, which reports to it
+  ImmutableDuplexServer server(channel, kRequestConfig);
+  server.add_error_handler(errors.Handler());
+  server.start(Echo);
+  {
+    DuplexClient client(channel, BufferConfig(0, 10240));
+    const uint64_t first = client.send_request(steps::MakePattern(4096, 1));
+    Frame answer = client.receive_response(kTimeout);
+    ExpectResponse(answer, first, steps::MakePattern(4096, 1));
+    answer.release();  // the ring is empty: not full, only unusable
+    client.send_request(steps::MakePattern(8000, 2));
+    EXPECT_THROW(client.receive_response(kTimeout), WriterDeadException)
+        << "the client was not told that its answer cannot be written";
+  }
+  const std::optional<std::string> reported =
+      errors.WaitFor(ErrorCode::kBufferFull, kTimeout);
+  ASSERT_TRUE(reported.has_value()) << errors.Describe();
+  EXPECT_THAT(*reported, HasSubstr("8000-byte response can never be written"));
+  EXPECT_EQ(server.responses_written(), 1u);
+
+  DuplexClient next(channel, kResponseConfig);
+  const uint64_t sequence = next.send_request(steps::MakePattern(8000, 3));
+  ExpectResponse(next.receive_response(kTimeout), sequence,
+                 steps::MakePattern(8000, 3));
+  EXPECT_EQ(errors.Count(ErrorCode::kBufferFull), 1u) << errors.Describe();
+}
+
+// An answer larger than the client's whole response ring: the client never
+// got any answer, so only the request buffer can tell it the session ended.
+TEST_F(DuplexTest, AResponseLargerThanTheClientsRingEndsTheSession) {
+  const std::string channel = UniqueBufferName("too-large");
+  ErrorRecorder errors;  // outlives the server, which reports to it
+  ImmutableDuplexServer server(channel, kRequestConfig);
+  server.add_error_handler(errors.Handler());
+  server.start(Echo);
+  {
+    DuplexClient client(channel, BufferConfig(0, 4096));
+    client.send_request(steps::MakePattern(5000, 1));
+    EXPECT_THROW(client.receive_response(kTimeout), WriterDeadException)
+        << "the client was not told that its answer cannot be written";
+  }
+  EXPECT_TRUE(errors.WaitFor(ErrorCode::kFrameTooLarge, kTimeout).has_value())
+      << errors.Describe();
+  DuplexClient next(channel, kResponseConfig);
+  const uint64_t sequence = next.send_request(steps::MakePattern(5000, 2));
+  ExpectResponse(next.receive_response(kTimeout), sequence,
+                 steps::MakePattern(5000, 2));
+}
+
+// Counts what another thread finished; lets a test wait for a number.
+class Counter {
+ public:
+  void Increment() {
+    {
+      std::lock_guard lock(mutex_);
+      ++count_;
+    }
+    changed_.notify_all();
+  }
+  bool WaitFor(int count, milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return count_ >= count; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int count_ = 0;
+};
+
+// stop() while clients come and go, each leaving while its answers are
+// still being handled and written: no server thread may use a session's
+// reader or writer once they are torn down. Races show under
+// --config=tsan, use after free under --config=asan.
+TEST_F(DuplexTest, StoppingWhileClientsComeAndGoIsSafe) {
+  const std::string channel = UniqueBufferName("turnover");
+  DuplexServerOptions options;
+  options.thread_pool_size = 3;
+  ImmutableDuplexServer server(channel, kRequestConfig, options);
+  Counter sessions;
+  std::atomic<bool> done{false};
+  // One client after another, across every restart of the server.
+  std::thread clients([&] {
+    while (!done.load()) {
+      try {
+        DuplexClient client(channel, kResponseConfig);
+        for (int i = 0; i < 8; ++i) {
+          client.send_request(steps::MakePattern(256, i));
+        }
+        sessions.Increment();
+      } catch (const ZeroBufferException&) {
+        // The server stopped under the client, or is not up yet.
+      }
+    }
+  });
+  constexpr int kRounds = 16;
+  int sessions_so_far = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    server.start(
+        [&server](const Frame& request) {
+          // The session's reader, from a handler thread.
+          EXPECT_EQ(server.request_reader().metadata().size(), 0u);
+          return Echo(request);
+        },
+        [](std::span<const std::byte>) {},
+        round % 4 == 3 ? ProcessingMode::SingleThread
+                       : ProcessingMode::ThreadPool);
+    // A few sessions, then a stop somewhere in the next turnover.
+    sessions_so_far += round % 3 + 1;
+    EXPECT_TRUE(sessions.WaitFor(sessions_so_far, kTimeout));
+    server.stop();
+    EXPECT_FALSE(server.is_running());
+  }
+  // Served once more, so that a client waiting for the server ends soon.
+  done = true;
+  server.start(Echo);
+  clients.join();
+  server.stop();
+  EXPECT_THAT(testing::FindLeftovers(channel), IsEmpty());
+}
+
+// The client leaves while a handler still works on its request; the server
+// then waits for that handler before it ends the session. stop() comes
+// first: the session's reader must outlive the handler that uses it (a
+// reader torn down under the handler shows under --config=tsan and asan).
+TEST_F(DuplexTest, StopWhileAHandlerStillServesAClientThatLeft) {
+  const std::string channel = UniqueBufferName("stop-in-turnover");
+  ErrorRecorder errors;  // outlives the server, which reports to it
+  DuplexServerOptions options;
+  options.thread_pool_size = 2;
+  ImmutableDuplexServer server(channel, kRequestConfig, options);
+  server.add_error_handler(errors.Handler());
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool entered = false;
+  bool released = false;
+  size_t metadata_seen = 1;
+  server.start(
+      [&](const Frame& request) {
+        const Reader& reader = server.request_reader();
+        std::unique_lock lock(mutex);
+        entered = true;
+        changed.notify_all();
+        changed.wait(lock, [&] { return released; });
+        lock.unlock();
+        // Keeps using the reader while stop() goes on, so that a server
+        // that tore the session down under it would be caught at it.
+        for (int i = 0; i < 1000; ++i) {
+          metadata_seen = reader.metadata().size();
+          std::this_thread::yield();
+        }
+        return Echo(request);
+      },
+      nullptr, ProcessingMode::ThreadPool);
+  {
+    DuplexClient client(channel, kResponseConfig);
+    client.send_request(steps::MakePattern(64, 1));
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, kTimeout, [&] { return entered; }));
+  }
+  // The server saw the client leave and waits for the handler.
+  ASSERT_TRUE(errors.WaitFor(ErrorCode::kWriterDead, kTimeout))
+      << errors.Describe();
+  std::thread stopper([&] { server.stop(); });
+  while (server.is_running()) std::this_thread::yield();
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+  }
+  changed.notify_all();
+  stopper.join();
+  EXPECT_EQ(metadata_seen, 0u);
+  EXPECT_THAT(testing::FindLeftovers(channel), IsEmpty());
+}
+
+// When the request buffer cannot be recreated between two clients (here
+// another reader takes the name in that moment), the server stops by
+// itself, says so, and start() works again once the name is free.
+TEST_F(DuplexTest, AServerThatCouldNotRecreateItsRequestBufferStartsAgain) {
+  const std::string channel = UniqueBufferName("rival");
+  ErrorRecorder errors;  // outlives the server, which reports to it
+  ImmutableDuplexServer server(channel, kRequestConfig);
+  server.add_error_handler(errors.Handler());
+  server.start(Echo);
+  std::optional<Reader> rival;
+  std::atomic<bool> give_up{false};
+  std::thread taker([&] {
+    while (!give_up.load()) {
+      try {
+        rival.emplace(DuplexRequestBufferName(channel), kRequestConfig);
+        return;
+      } catch (const ZeroBufferException&) {
+        // The server holds the name.
+      }
+    }
+  });
+  // Clients come and go until the rival gets in between.
+  const Deadline deadline = Deadline::After(std::chrono::seconds(60));
+  int sessions = 0;
+  while (server.is_running() && !deadline.Expired()) {
+    try {
+      DuplexClient client(channel, kResponseConfig);
+      client.send_request(steps::MakePattern(8, 0));
+    } catch (const ZeroBufferException&) {
+      // The rival's buffer is fresh too; what happens there does not matter.
+    }
+    ++sessions;
+  }
+  give_up = true;
+  taker.join();
+  ASSERT_FALSE(server.is_running())
+      << "the rival never took the name in " << sessions << " sessions";
+  EXPECT_TRUE(errors.WaitFor(ErrorCode::kReaderAlreadyConnected, kTimeout))
+      << errors.Describe();
+  // Not "already running": the name is taken, and start() says so.
+  EXPECT_THROW(server.start(Echo), ReaderAlreadyConnectedException);
+  EXPECT_FALSE(server.is_running());
+  rival.reset();
+  server.start(Echo);
+  EXPECT_TRUE(server.is_running());
+  DuplexClient client(channel, kResponseConfig);
+  const uint64_t sequence = client.send_request(steps::MakePattern(16, 4));
+  ExpectResponse(client.receive_response(kTimeout), sequence,
+                 steps::MakePattern(16, 4));
 }
 
 TEST_F(DuplexTest, ServerLifecycleIsChecked) {
@@ -292,9 +561,18 @@ TEST(ResponseSequencerTest, DeliversInReservationOrder) {
     sequencer.DeliverNext([&](int value) { delivered.push_back(value); });
   }
   EXPECT_THAT(delivered, ::testing::ElementsAre(10, 20, 30));
-  sequencer.WaitUntilIdle();
+  EXPECT_TRUE(sequencer.WaitUntilIdle());
   sequencer.Stop();
   EXPECT_FALSE(sequencer.Reserve().has_value());
+}
+
+// After Stop() a delivery may still be running: WaitUntilIdle must not
+// pass that off as idle.
+TEST(ResponseSequencerTest, WaitUntilIdleTellsAStopFromIdleness) {
+  ResponseSequencer<int> sequencer(4);
+  sequencer.Reserve();
+  sequencer.Stop();
+  EXPECT_FALSE(sequencer.WaitUntilIdle());
 }
 
 TEST(ResponseSequencerTest, BoundsTheRequestsInFlight) {

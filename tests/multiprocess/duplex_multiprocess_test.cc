@@ -4,13 +4,17 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "steps/duplex/handler_rendezvous.h"
 #include "steps/support/data_patterns.h"
+#include "tests/duplex/error_recorder.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/peer_process.h"
 #include "tests/support/peer_test.h"
@@ -23,11 +27,14 @@ namespace zerobuffer::testing {
 namespace {
 
 using std::chrono::milliseconds;
+using steps::duplex_steps::HandlerRendezvous;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
 constexpr milliseconds kTimeout{5000};
 const BufferConfig kRequestConfig(4096, 1 << 20);
+const BufferConfig kLargeRequestConfig(0, 4 << 20);
 const BufferConfig kResponseConfig(0, 1 << 20);
 
 std::vector<std::byte> Echo(const Frame& request) {
@@ -37,8 +44,9 @@ std::vector<std::byte> Echo(const Frame& request) {
 
 using DuplexMultiProcessTest = PeerTest;
 
-// A thread-pool server in another process finishes later requests first;
-// the client still gets every response in request order.
+// A thread-pool server in another process, whose handler takes less time
+// for later requests: this process's client still gets every response in
+// request order.
 TEST_F(DuplexMultiProcessTest, AThreadPoolServerAnswersInRequestOrder) {
   const std::string channel = UniqueBufferName("pool");
   PeerProcess& server = StartPeer();
@@ -56,6 +64,89 @@ TEST_F(DuplexMultiProcessTest, AThreadPoolServerAnswersInRequestOrder) {
     EXPECT_EQ(steps::FindPatternMismatch(response.span(), i), std::nullopt);
   }
   EXPECT_EQ(Ask(server, "server_errors"), "ok 0");
+}
+
+// Proven rather than timed: the server's handlers meet four at a time and
+// finish last first, which only handlers that overlap can do, and the
+// client in another process still receives every echo in request order.
+TEST_F(DuplexMultiProcessTest,
+       AThreadPoolServerOverlapsHandlersYetAnswersInOrder) {
+  const std::string channel = UniqueBufferName("overlap");
+  duplex::DuplexServerOptions options;
+  options.thread_pool_size = 4;
+  duplex::ImmutableDuplexServer server(channel, kRequestConfig, options);
+  HandlerRendezvous rendezvous(options.thread_pool_size, kTimeout);
+  server.start(
+      [&](const Frame& request) {
+        rendezvous.Meet(request.sequence());
+        return Echo(request);
+      },
+      nullptr, duplex::ProcessingMode::kThreadPool);
+  PeerProcess& client = StartPeer();
+  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  constexpr uint64_t kRequests = 64;
+  ASSERT_EQ(Ask(client, absl::StrCat("send ", kRequests, " 200")),
+            absl::StrCat("ok ", kRequests));
+  // The peer checks each response's sequence (in order) and content.
+  EXPECT_EQ(
+      Ask(client, absl::StrCat("receive ", kRequests, " ", kTimeout.count())),
+      absl::StrCat("ok ", kRequests));
+  EXPECT_EQ(rendezvous.failure(), std::nullopt);
+  EXPECT_EQ(rendezvous.most_in_progress(), 4u);
+  const std::vector<uint64_t> order = rendezvous.finish_order();
+  ASSERT_EQ(order.size(), kRequests);
+  EXPECT_EQ(std::vector<uint64_t>(order.begin(), order.begin() + 4),
+            (std::vector<uint64_t>{4, 3, 2, 1}))
+      << "the first four requests did not finish last first";
+}
+
+// The server's 4 MiB request ring takes any of these requests; the peer's
+// 1 MiB response ring cannot take a 700000-byte answer once a 500000-byte
+// one has moved its write position to 500016: the answer fits neither in
+// the 548560 bytes before the end nor in front of the write position. The
+// session ends at once and the client in the other process is told.
+TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
+  const std::string channel = UniqueBufferName("never-fits");
+  testing::ErrorRecorder errors;  // outlives the server, which reports to it
+  duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
+  server.add_error_handler(errors.Handler());
+  server.start(Echo);
+  PeerProcess& client = StartPeer();
+  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  ASSERT_EQ(Ask(client, "send 1 500000"), "ok 1");
+  ASSERT_EQ(Ask(client, absl::StrCat("receive 1 ", kTimeout.count())), "ok 1");
+  ASSERT_EQ(Ask(client, "send 1 700000"), "ok 1");
+  const std::string reply =
+      Ask(client, absl::StrCat("receive 1 ", kTimeout.count()));
+  EXPECT_THAT(reply, StartsWith("error WriterDead")) << reply;
+  const std::optional<std::string> reported =
+      errors.WaitFor(ErrorCode::kBufferFull, kTimeout);
+  ASSERT_TRUE(reported.has_value()) << errors.Describe();
+  EXPECT_THAT(*reported, HasSubstr("can never be written"));
+
+  client.Finish();  // the client leaves; the next one is served
+  PeerProcess& next = StartPeer();
+  ASSERT_EQ(Ask(next, absl::StrCat("client ", channel)), "ok");
+  ASSERT_EQ(Ask(next, "send 2 700000"), "ok 2");
+  EXPECT_EQ(Ask(next, absl::StrCat("receive 2 ", kTimeout.count())), "ok 2");
+}
+
+// An answer larger than the peer's whole response ring: the client never
+// got an answer, and learns from the request buffer that the session ended.
+TEST_F(DuplexMultiProcessTest, AnAnswerLargerThanTheClientsRingEndsTheSession) {
+  const std::string channel = UniqueBufferName("too-large");
+  testing::ErrorRecorder errors;  // outlives the server, which reports to it
+  duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
+  server.add_error_handler(errors.Handler());
+  server.start(Echo);
+  PeerProcess& client = StartPeer();
+  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  ASSERT_EQ(Ask(client, "send 1 1100000"), "ok 1");
+  const std::string reply =
+      Ask(client, absl::StrCat("receive 1 ", kTimeout.count()));
+  EXPECT_THAT(reply, StartsWith("error WriterDead")) << reply;
+  EXPECT_TRUE(errors.WaitFor(ErrorCode::kFrameTooLarge, kTimeout))
+      << errors.Describe();
 }
 
 TEST_F(DuplexMultiProcessTest, AClientDetectsThatItsServerDied) {

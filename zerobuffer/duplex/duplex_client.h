@@ -72,6 +72,10 @@ class DuplexClient {
 
   // Metadata for the server's on_init (write-once per session).
   void set_metadata(std::span<const std::byte> metadata);
+  // The upstream C++ signature.
+  void set_metadata(const void* data, size_t size) {
+    set_metadata({static_cast<const std::byte*>(data), size});
+  }
 
   // Waits up to `timeout` for a server to create `channel`.
   static bool wait_exists(const std::string& channel,

@@ -66,6 +66,11 @@ uint64_t DuplexServer<Handler>::responses_written() const {
   return core_->responses_written();
 }
 
+template <typename Handler>
+const Reader& DuplexServer<Handler>::request_reader() const {
+  return core_->request_reader();
+}
+
 template class DuplexServer<ImmutableHandler>;
 template class DuplexServer<MutableHandler>;
 

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
+#include "zerobuffer/free_space.h"
+#include "zerobuffer/layout.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
 
@@ -30,6 +32,21 @@ size_t PoolSize(size_t requested) {
   return std::max<size_t>(2, std::thread::hardware_concurrency());
 }
 
+// Whether a `size`-byte frame can never be placed in `writer`'s ring: it
+// fits neither before the ring's end nor, after a wrap, in front of the
+// write position, so no amount of reading makes room (protocol.md 6.2,
+// "unsatisfiable wrap"). The writer throws BufferFullException for this at
+// once, as it does for a ring that stayed full for the write timeout; only
+// the ring's geometry tells the two apart, and the write position moves
+// only when this writer writes.
+bool CanNeverFit(const Writer& writer, size_t size) {
+  const OIEB oieb = writer.oieb_snapshot();
+  const uint64_t ring_size = oieb.payload_size;
+  return PlanWrite(ring_size, oieb.payload_write_pos % ring_size,
+                   kFrameHeaderSize + size, oieb.payload_free_bytes)
+             .kind == WritePlan::Kind::kNeverFits;
+}
+
 }  // namespace
 
 DuplexServerCore::DuplexServerCore(std::string channel,
@@ -39,11 +56,14 @@ DuplexServerCore::DuplexServerCore(std::string channel,
 
 void DuplexServerCore::Start(Responder responder, MetadataHandler on_init,
                              ProcessingMode mode) {
-  if (running_.load()) {
+  if (running()) {
     throw ZeroBufferException(
         absl::StrCat("duplex server '", channel_, "' is already running"));
   }
   if (!responder) throw ZeroBufferException("a duplex server needs a handler");
+  // A server that stopped itself (it could not recreate its request
+  // buffer) still has threads to join.
+  Stop();
   // Synchronously, so a client may connect as soon as start() returns.
   request_reader_ = std::make_unique<Reader>(DuplexRequestBufferName(channel_),
                                              config_, options_.request_options);
@@ -70,9 +90,8 @@ void DuplexServerCore::Start(Responder responder, MetadataHandler on_init,
 
 void DuplexServerCore::Stop() {
   if (!running_.load()) return;
-  stopping_ = true;
-  if (sequencer_ != nullptr) sequencer_->Stop();
-  queue_changed_.notify_all();
+  Halt();
+  // Only once no thread runs may the session's objects go.
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
   queue_.clear();
@@ -80,6 +99,25 @@ void DuplexServerCore::Stop() {
   response_writer_.reset();
   request_reader_.reset();
   running_ = false;
+}
+
+void DuplexServerCore::Halt() {
+  {
+    // Under the queue's lock, so that a handler thread between looking for
+    // work and waiting for it cannot miss the wake-up.
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_changed_.notify_all();
+  if (sequencer_ != nullptr) sequencer_->Stop();
+}
+
+const Reader& DuplexServerCore::request_reader() const {
+  if (request_reader_ == nullptr) {
+    throw ZeroBufferException(
+        absl::StrCat("duplex server '", channel_, "' is not running"));
+  }
+  return *request_reader_;
 }
 
 void DuplexServerCore::AddErrorHandler(ErrorHandler handler) {
@@ -100,19 +138,31 @@ void DuplexServerCore::Report(std::exception_ptr error) {
 
 std::optional<Frame> DuplexServerCore::NextRequest() {
   while (!stopping_.load()) {
+    if (session_broken_.load()) {
+      if (!FinishSession()) return std::nullopt;
+      continue;
+    }
     try {
       Frame request = request_reader_->read_frame(kPollInterval);
       if (request.valid()) return request;
     } catch (...) {
       // The client left or died (WriterDeadException), or wrote something
-      // no correct client writes. Once every response it could still get
-      // has been written (or dropped), the next client starts afresh.
+      // no correct client writes.
       Report(std::current_exception());
-      if (sequencer_ != nullptr) sequencer_->WaitUntilIdle();
-      EndSession();
+      if (!FinishSession()) return std::nullopt;
     }
   }
   return std::nullopt;
+}
+
+bool DuplexServerCore::FinishSession() {
+  // Handlers and the thread writing responses use the session's reader and
+  // writer until every request taken has been answered (or dropped). After
+  // Stop() they may still be at it; Stop() cleans up once they are joined.
+  if (sequencer_ != nullptr && !sequencer_->WaitUntilIdle()) return false;
+  if (stopping_.load()) return false;
+  EndSession();
+  return true;
 }
 
 void DuplexServerCore::EndSession() {
@@ -122,18 +172,22 @@ void DuplexServerCore::EndSession() {
     std::lock_guard lock(session_init_mutex_);
     session_initialized_ = false;
   }
+  // The protocol fixes the name, so the old buffer must be gone before the
+  // fresh one can exist (duplex_server.h: clients arriving meanwhile).
   request_reader_.reset();
   try {
     request_reader_ = std::make_unique<Reader>(
         DuplexRequestBufferName(channel_), config_, options_.request_options);
   } catch (...) {
     Report(std::current_exception());
-    stopping_ = true;  // without a request buffer nothing can be served
+    Halt();  // without a request buffer nothing can be served
   }
 }
 
 DuplexServerCore::Response DuplexServerCore::Handle(Frame request) {
   Response response{std::move(request), std::nullopt, nullptr};
+  // Nothing more is written to a broken session's client.
+  if (session_broken_.load()) return response;
   try {
     {
       // Before any handler of the session runs, also with a thread pool.
@@ -155,19 +209,26 @@ DuplexServerCore::Response DuplexServerCore::Handle(Frame request) {
 }
 
 void DuplexServerCore::Deliver(Response& response) {
-  if (response.error != nullptr || session_broken_.load()) {
-    if (response.error != nullptr && !session_broken_.exchange(true)) {
-      // Without this response the client's correlation is lost: end the
-      // session loudly rather than answer the next request with it.
-      Report(response.error);
-      response_writer_.reset();
-    }
+  if (session_broken_.load()) return;
+  if (response.error != nullptr) {
+    // Without this response the client's correlation is lost: end the
+    // session loudly rather than answer the next request with it.
+    BreakSession(response.error);
     return;
   }
   const std::span<const std::byte> bytes =
       response.bytes.has_value() ? std::span<const std::byte>(*response.bytes)
                                  : response.request.span();
   WriteResponse(bytes);
+}
+
+void DuplexServerCore::BreakSession(std::exception_ptr error) {
+  session_broken_ = true;
+  // The client's reader sees the writer leave once it has read what was
+  // written; the reading thread then removes the request buffer, which
+  // tells a client that never got a response at all.
+  response_writer_.reset();
+  Report(error);
 }
 
 bool DuplexServerCore::WriteResponse(std::span<const std::byte> bytes) {
@@ -192,8 +253,9 @@ bool DuplexServerCore::WriteResponse(std::span<const std::byte> bytes) {
       }
       response_writer_->set_write_timeout(kPollInterval);
     }
-    // A client that reads slowly holds the server back (backpressure)
-    // for as long as it lives; stop() still gets through.
+    // A client that reads slowly holds the server back (backpressure) for
+    // as long as it lives; each attempt blocks for at most kPollInterval,
+    // so stop() still gets through.
     while (true) {
       try {
         uint64_t sequence = 0;
@@ -201,7 +263,14 @@ bool DuplexServerCore::WriteResponse(std::span<const std::byte> bytes) {
             response_writer_->get_frame_buffer(bytes.size(), sequence);
         std::memcpy(slot.data(), bytes.data(), bytes.size());
         break;
-      } catch (const BufferFullException&) {
+      } catch (const BufferFullException& full) {
+        if (CanNeverFit(*response_writer_, bytes.size())) {
+          throw BufferFullException(absl::StrCat(
+              "the ", bytes.size(),
+              "-byte response can never be written to the client's response "
+              "buffer, so the session ends: ",
+              full.what()));
+        }
         if (stopping_.load()) return false;
       }
     }
@@ -210,9 +279,7 @@ bool DuplexServerCore::WriteResponse(std::span<const std::byte> bytes) {
     response_writer_->commit_frame();
     return true;
   } catch (...) {
-    session_broken_ = true;
-    response_writer_.reset();
-    Report(std::current_exception());
+    BreakSession(std::current_exception());
     return false;
   }
 }

@@ -38,6 +38,7 @@ class DuplexServerCore {
                    const DuplexServerOptions& options);
   ~DuplexServerCore() { Stop(); }
 
+  // Also restarts a server that stopped itself after a failure.
   void Start(Responder responder, MetadataHandler on_init, ProcessingMode mode);
   void Stop();
   // False once stopped, or once serving became impossible.
@@ -45,6 +46,8 @@ class DuplexServerCore {
   void AddErrorHandler(ErrorHandler handler);
   const std::string& channel() const { return channel_; }
   uint64_t responses_written() const { return responses_written_.load(); }
+  // The current session's request reader; see DuplexServer::request_reader.
+  const Reader& request_reader() const;
 
  private:
   struct Response {
@@ -54,18 +57,28 @@ class DuplexServerCore {
   };
 
   // The next request of the current session; ends sessions whose client
-  // left. nullopt once the server is stopping.
+  // left or that broke. nullopt once the server is stopping.
   std::optional<Frame> NextRequest();
+  // Once no thread uses the session any more, forgets it. False when the
+  // server is stopping instead (Stop() cleans up after joining).
+  bool FinishSession();
   Response Handle(Frame request);
   // Writes the response (or ends the session when there is none).
   void Deliver(Response& response);
   // False when the response could not be written (the session is then
   // broken, or the server is stopping).
   bool WriteResponse(std::span<const std::byte> bytes);
+  // The session cannot go on (its client is gone, or a response is lost):
+  // reports `error`, stops writing to the client and has the reading thread
+  // end the session. Called by the thread that writes responses.
+  void BreakSession(std::exception_ptr error);
   // Forgets the client: disconnects from its response buffer and recreates
-  // the request buffer, so the next client starts afresh.
+  // the request buffer, so the next client starts afresh and the old one
+  // sees the server leave. Only while no other thread uses the session.
   void EndSession();
   void Report(std::exception_ptr error);
+  // Tells every server thread to finish; they are joined by Stop().
+  void Halt();
 
   void RunSingleThread();
   void RunRequestReader();
@@ -83,12 +96,15 @@ class DuplexServerCore {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> responses_written_{0};
 
-  // Read only by the thread reading requests.
+  // Replaced only by the thread reading requests, between sessions, while
+  // no other thread uses it (FinishSession); handlers and the thread
+  // writing responses use it during the session.
   std::unique_ptr<Reader> request_reader_;
   // Used only by the thread writing responses (or, between sessions, by the
   // reading thread once every response of the session is written).
   std::unique_ptr<Writer> response_writer_;
-  // The session's client has gone; its remaining responses are dropped.
+  // The session cannot go on: its remaining requests are dropped unhandled
+  // and the reading thread ends it.
   std::atomic<bool> session_broken_{false};
   // on_init has run for the current session.
   std::mutex session_init_mutex_;

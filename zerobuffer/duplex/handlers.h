@@ -38,6 +38,9 @@ enum class ProcessingMode {
   // Requests handled concurrently on a pool of threads; responses are still
   // written in request order.
   kThreadPool,
+  // The upstream names (C# ProcessingMode, api-surface.md 6.4).
+  SingleThread = kSingleThread,
+  ThreadPool = kThreadPool,
 };
 
 }  // namespace zerobuffer::duplex

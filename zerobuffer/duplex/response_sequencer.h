@@ -60,11 +60,14 @@ class ResponseSequencer {
   }
 
   // Waits until every reserved number has been delivered, its `deliver`
-  // call finished (or Stop()).
-  void WaitUntilIdle() {
+  // call finished. True then: whoever handles or delivers responses is
+  // done with everything reserved so far. False once Stop() came first;
+  // deliveries may then still be running.
+  bool WaitUntilIdle() {
     std::unique_lock lock(mutex_);
     changed_.wait(
         lock, [this] { return stopped_ || next_delivered_ == next_reserved_; });
+    return next_delivered_ == next_reserved_;
   }
 
   // Wakes every waiter; pending responses are dropped.
