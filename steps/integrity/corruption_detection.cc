@@ -30,6 +30,7 @@
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/step_tables.h"
 #include "steps/support/stream_state.h"
 #include "zerobuffer/free_space.h"
 #include "zerobuffer/zerobuffer.h"
@@ -882,9 +883,9 @@ ZB_STEP(kWhen, "the system tests continuous_free_bytes calculation with:",
               "max(P - write_pos, read_pos) when write_pos >= read_pos, else "
               "read_pos - write_pos. Each row compares it with the largest "
               "size the library's PlanWrite accepts"));
-          const auto rows = integrity::TableRows(
-              integrity::TableOrWritten(context, kFreeSpaceTable),
-              {"write_pos", "read_pos", "expected_result"});
+          const auto rows =
+              TableRows(TableOrWritten(context, kFreeSpaceTable),
+                        {"write_pos", "read_pos", "expected_result"});
           for (const auto& row : rows) {
             const uint64_t write_pos =
                 integrity::ParseCount(row.at("write_pos"), "write_pos");

@@ -28,6 +28,7 @@
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/step_tables.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
 
@@ -180,8 +181,8 @@ absl::Status VerifyObservations(StepContext& context, const StepTable& written,
                                 const std::string& what) {
   if (seen.empty()) return Failed(absl::StrCat("no ", what, "s were observed"));
   std::vector<std::string> problems;
-  const auto rows = integrity::TableRows(
-      integrity::TableOrWritten(context, written), {"field", "condition"});
+  const auto rows =
+      TableRows(TableOrWritten(context, written), {"field", "condition"});
   for (const auto& row : rows) {
     const auto check = checks.find({row.at("field"), row.at("condition")});
     if (check == checks.end()) {
@@ -601,9 +602,8 @@ ZB_STEP(kGiven, "create buffers with various names:",
         [](StepContext& context) -> absl::Status {
           NamedBuffers& buffers = context.State<NamedBuffers>();
           buffers.readers.clear();
-          for (const auto& row : integrity::TableRows(
-                   integrity::TableOrWritten(context, kNamesTable),
-                   {"buffer_name"})) {
+          for (const auto& row : TableRows(TableOrWritten(context, kNamesTable),
+                                           {"buffer_name"})) {
             const std::string name =
                 context.PhysicalName(row.at("buffer_name"));
             buffers.readers.push_back(

@@ -32,6 +32,7 @@
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/step_tables.h"
 #include "steps/support/stream_state.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
@@ -265,26 +266,16 @@ ZB_STEP(kThen, "test multiple corruption scenarios:",
                 ", sequence ", header.sequence_number, "}, expected {size ",
                 valid.size, ", sequence ", valid.sequence, "}"));
           }
-          const StepTable& table = context.table().empty()
-                                       ? DefaultCorruptionTable()
-                                       : context.table();
-          const std::vector<std::string> columns = {"corruption_type",
-                                                    "expected_result"};
-          if (table.size() < 2 || table.front() != columns) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "the table needs the columns ", absl::StrJoin(columns, " | "),
-                " and at least one row"));
-          }
+          const auto rows =
+              TableRows(TableOrWritten(context, DefaultCorruptionTable()),
+                        {"corruption_type", "expected_result"});
           std::vector<std::string> failures;
-          for (size_t row = 1; row < table.size(); ++row) {
-            if (table[row].size() != columns.size()) {
-              return absl::InvalidArgumentError(absl::StrCat(
-                  "row ", row, " has ", table[row].size(), " cells"));
-            }
-            const CorruptionCase corruption{table[row][0], table[row][1]};
+          for (size_t row = 0; row < rows.size(); ++row) {
+            const CorruptionCase corruption{rows[row].at("corruption_type"),
+                                            rows[row].at("expected_result")};
             const absl::Status result = RunCorruptionCase(
                 corruption,
-                context.PhysicalName(absl::StrCat("corruption-case-", row)),
+                context.PhysicalName(absl::StrCat("corruption-case-", row + 1)),
                 valid.size);
             const std::string label =
                 absl::StrCat("'", corruption.corruption_type, "' -> '",
