@@ -125,7 +125,14 @@ ZB_STEP(
               writer.set_write_timeout(previous);
               return absl::OkStatus();
             }
-            return Failed("the write into the full ring went through");
+            const OIEB oieb = writer.oieb_snapshot();
+            return Failed(absl::StrCat(
+                "the write of ", kFillFrameSize,
+                " bytes into the full ring went through (",
+                oieb.payload_free_bytes, " of ", oieb.payload_size,
+                " bytes free after it, ",
+                oieb.payload_written_count - oieb.payload_read_count,
+                " frames unread)"));
           });
       // Nobody writes the loopback buffer yet: this read waits on sem-w.
       context.tasks().Start(

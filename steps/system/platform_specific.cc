@@ -602,10 +602,19 @@ ZB_STEP(kThen, "the new buffer should be created successfully",
           const std::string text = "after stale cleanup";
           writer.write_frame(text.data(), text.size());
           Frame frame = reader.read_frame(milliseconds(5000));
-          if (!frame.valid() ||
-              std::string(static_cast<const char*>(frame.data()),
-                          frame.size()) != text) {
-            return Failed("a frame written to the new buffer did not arrive");
+          if (!frame.valid()) {
+            return Failed(absl::StrCat(
+                "the ", text.size(),
+                "-byte frame written to the new buffer did not arrive within "
+                "5000 ms"));
+          }
+          const std::string received(static_cast<const char*>(frame.data()),
+                                     frame.size());
+          if (received != text) {
+            return Failed(absl::StrCat(
+                "frame ", frame.sequence(), " of the new buffer has ",
+                frame.size(), " bytes '", received, "', not the ", text.size(),
+                " bytes '", text, "' written"));
           }
           context.log().Info("The new buffer carries frames");
           return absl::OkStatus();

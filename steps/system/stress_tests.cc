@@ -558,8 +558,17 @@ const ChurnState& ChurnOrFail(StepContext& context) {
   if (state.cycles_done == 0) throw StepFailure("no cycle has run");
   if (BackgroundTask* connector = context.tasks().Find(kConnectorTask)) {
     connector->RequestStop();
-    if (!connector->WaitFor(absl::Seconds(10)).has_value()) {
-      throw StepFailure("the connecting writer does not stop");
+    constexpr absl::Duration kStopTimeout = absl::Seconds(10);
+    if (!connector->WaitFor(kStopTimeout).has_value()) {
+      uint64_t attempts = 0;
+      if (state.tally != nullptr) {
+        std::lock_guard lock(state.tally->mutex);
+        attempts = state.tally->attempts;
+      }
+      throw StepFailure(
+          absl::StrCat("the connecting writer does not stop within ",
+                       absl::FormatDuration(kStopTimeout), " after ", attempts,
+                       " connection attempts"));
     }
   }
   return state;
