@@ -1,9 +1,8 @@
 #include "steps/edge_cases/frame_flow.h"
 
-#include <chrono>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "steps/support/scoped_write_timeout.h"
 #include "zerobuffer/free_space.h"
 
 namespace zerobuffer::steps {
@@ -54,14 +53,6 @@ bool NeverFits(const Writer& writer, size_t size) {
 }
 
 }  // namespace
-
-ScopedWriteTimeout::ScopedWriteTimeout(Writer& writer, absl::Duration timeout)
-    : writer_(writer), saved_(writer.get_write_timeout()) {
-  writer_.set_write_timeout(
-      std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout)));
-}
-
-ScopedWriteTimeout::~ScopedWriteTimeout() { writer_.set_write_timeout(saved_); }
 
 const char* FlowEndName(FlowEnd end) {
   switch (end) {

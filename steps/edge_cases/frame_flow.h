@@ -36,7 +36,6 @@
 #ifndef ZEROBUFFER_STEPS_EDGE_CASES_FRAME_FLOW_H_
 #define ZEROBUFFER_STEPS_EDGE_CASES_FRAME_FLOW_H_
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -111,19 +110,6 @@ class FrameFlow {
   mutable std::mutex mutex_;
   FlowRecord writing_;
   FlowRecord reading_;
-};
-
-// Sets a writer's write timeout for a scope.
-class ScopedWriteTimeout {
- public:
-  ScopedWriteTimeout(Writer& writer, absl::Duration timeout);
-  ~ScopedWriteTimeout();
-  ScopedWriteTimeout(const ScopedWriteTimeout&) = delete;
-  ScopedWriteTimeout& operator=(const ScopedWriteTimeout&) = delete;
-
- private:
-  Writer& writer_;
-  const std::chrono::milliseconds saved_;
 };
 
 // Writes `frame`, waiting for room however long the reader takes, in slices

@@ -10,13 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "steps/context.h"
-#include "steps/edge_cases/frame_flow.h"
 #include "steps/edge_cases/ring_inspection.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/scoped_write_timeout.h"
 #include "steps/support/segment_access.h"
 #include "steps/support/stream_state.h"
 #include "zerobuffer/zerobuffer.h"
@@ -71,31 +71,30 @@ ZB_STEP(kWhen, "the '([^']*)' process writes single byte frame",
 // the position the OIEB implies, byte for byte.
 ZB_STEP(kThen, "the '([^']*)' process should verify write succeeded",
         [](StepContext& context, const std::string&) -> absl::Status {
-          const std::optional<RecordedWrite>& last =
-              context.State<EdgeWriteState>().last;
-          if (!last.has_value()) return Failed("no frame has been written");
-          Writer& writer = context.State<Endpoints>().writer();
-          const absl::Status in_ring =
-              ExpectFrameInRing(SegmentAccess(writer.name()), *last);
-          if (!in_ring.ok()) return in_ring;
-          context.log().Info(
-              absl::StrCat("Frame ", last->sequence, " (", last->size,
-                           " bytes) is in the ring: ",
-                           DescribeRing(writer.oieb_snapshot())));
+          const absl::StatusOr<RecordedWrite> last = LastWriteInRing(context);
+          if (!last.ok()) return last.status();
+          context.log().Info(absl::StrCat(
+              "Frame ", last->sequence, " (", last->size,
+              " bytes) is in the ring: ",
+              DescribeRing(
+                  context.State<Endpoints>().writer().oieb_snapshot())));
           return absl::OkStatus();
         });
 
+// Writes a `size`-byte pattern frame, keeping what the library throws for
+// the "should ..." step that follows.
+absl::Status AttemptPatternWrite(StepContext& context, uint64_t size) {
+  const absl::Status sane = ExpectSaneSize(size);
+  if (!sane.ok()) return sane;
+  Writer& writer = context.State<Endpoints>().writer();
+  Attempt(context,
+          [&writer, size] { writer.write_frame(MakePattern(size, 0)); });
+  return absl::OkStatus();
+}
+
 ZB_STEP(kWhen, "the '([^']*)' process attempts to write '(\\d+)' byte frame",
-        [](StepContext& context, const std::string&,
-           uint64_t size) -> absl::Status {
-          const absl::Status sane = ExpectSaneSize(size);
-          if (!sane.ok()) return sane;
-          Writer& writer = context.State<Endpoints>().writer();
-          Attempt(context, [&writer, size] {
-            writer.write_frame(MakePattern(size, 0));
-          });
-          return absl::OkStatus();
-        });
+        [](StepContext& context, const std::string&, uint64_t size)
+            -> absl::Status { return AttemptPatternWrite(context, size); });
 
 ZB_STEP(kThen, "the '([^']*)' process should receive FrameTooLargeException",
         [](StepContext& context, const std::string&) -> absl::Status {
@@ -183,16 +182,8 @@ ZB_STEP(kThen, "the '([^']*)' process should be able to write again",
 
 ZB_STEP(kWhen,
         "the '([^']*)' process attempts to write frame with size '(\\d+)'",
-        [](StepContext& context, const std::string&,
-           uint64_t size) -> absl::Status {
-          const absl::Status sane = ExpectSaneSize(size);
-          if (!sane.ok()) return sane;
-          Writer& writer = context.State<Endpoints>().writer();
-          Attempt(context, [&writer, size] {
-            writer.write_frame(MakePattern(size, 0));
-          });
-          return absl::OkStatus();
-        });
+        [](StepContext& context, const std::string&, uint64_t size)
+            -> absl::Status { return AttemptPatternWrite(context, size); });
 
 ZB_STEP(kThen, "the '([^']*)' process should fail with zero size error",
         [](StepContext& context, const std::string&) -> absl::Status {

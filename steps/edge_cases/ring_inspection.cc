@@ -4,9 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "steps/edge_cases/frame_flow.h"
 #include "steps/step_failure.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/scoped_write_timeout.h"
 
 namespace zerobuffer::steps {
 namespace {
@@ -60,6 +60,17 @@ absl::Status ExpectFrameInRing(const SegmentAccess& segment,
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<RecordedWrite> LastWriteInRing(StepContext& context) {
+  const std::optional<RecordedWrite>& last =
+      context.State<EdgeWriteState>().last;
+  if (!last.has_value()) return Failed("no frame has been written");
+  const Writer& writer = context.State<Endpoints>().writer();
+  const absl::Status in_ring =
+      ExpectFrameInRing(SegmentAccess(writer.name()), *last);
+  if (!in_ring.ok()) return in_ring;
+  return *last;
 }
 
 absl::StatusOr<QueuedItems> WalkQueuedItems(const SegmentAccess& segment) {

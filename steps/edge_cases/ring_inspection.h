@@ -45,6 +45,11 @@ RecordedWrite WriteAndRecord(Writer& writer,
 absl::Status ExpectFrameInRing(const SegmentAccess& segment,
                                const RecordedWrite& write);
 
+// The last frame the feature-04 writer steps wrote in this process, checked
+// in the ring of this process's writer (ExpectFrameInRing); a failure when
+// none was written or it is not there as written.
+absl::StatusOr<RecordedWrite> LastWriteInRing(StepContext& context);
+
 // The items between the read position and the last committed frame.
 struct QueuedItems {
   std::vector<FrameHeader> frames;

@@ -4,7 +4,8 @@
 // process: the two "reader processes" race as two threads, which the
 // library treats like two processes (the lock file is held per open file,
 // and every Reader checks ownership the same way). "no resource corruption
-// should occur" (4.11) belongs to steps/lifecycle.
+// should occur" (4.11) belongs to steps/lifecycle: it checks every live
+// buffer of the scenario, here the winner's.
 
 #include <latch>
 #include <memory>
@@ -17,11 +18,15 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "platform/file_lock.h"
+#include "platform/process.h"
 #include "platform/shared_memory.h"
 #include "steps/context.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
 #include "steps/support/captured_error.h"
+#include "zerobuffer/layout.h"
+#include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::steps {
@@ -95,33 +100,82 @@ ZB_STEP(kWhen, "both simultaneously attempt to create buffer '([^']*)'",
           return absl::OkStatus();
         });
 
+const RaceState& RaceOrFail(StepContext& context) {
+  const RaceState& state = context.State<RaceState>();
+  if (state.outcomes.empty()) throw StepFailure("no race has been run");
+  return state;
+}
+
+// The winner owns what it created: the OIEB names this process as its
+// reader with the race's sizes, and its lock file is held.
+absl::Status ExpectOwnedByWinner(const Reader& winner) {
+  const OIEB oieb = winner.oieb_snapshot();
+  const SegmentLayout expected{AlignToBlock(kRaceConfig.metadata_size),
+                               AlignToBlock(kRaceConfig.payload_size)};
+  std::vector<std::string> problems;
+  if (oieb.reader_pid != platform::CurrentProcessId()) {
+    problems.push_back(absl::StrCat("the OIEB names reader PID ",
+                                    oieb.reader_pid, ", not this process ",
+                                    platform::CurrentProcessId()));
+  }
+  if (oieb.metadata_size != expected.metadata_size ||
+      oieb.payload_size != expected.payload_size) {
+    problems.push_back(absl::StrCat(
+        "the OIEB has a ", oieb.metadata_size, "-byte metadata block and a ",
+        oieb.payload_size, "-byte ring, not ", expected.metadata_size, " and ",
+        expected.payload_size));
+  }
+  const std::string lock = LockFilePaths(winner.name()).front();
+  const absl::StatusOr<bool> held = platform::FileLock::IsHeld(lock);
+  if (!held.ok() || !*held) {
+    problems.push_back(absl::StrCat("lock file ", lock, " is not held"));
+  }
+  if (problems.empty()) return absl::OkStatus();
+  return Failed(
+      absl::StrCat("the winning reader of ", winner.name(),
+                   " does not own it: ", absl::StrJoin(problems, "; ")));
+}
+
 ZB_STEP(kThen, "only one should succeed",
         [](StepContext& context) -> absl::Status {
-          const RaceState& state = context.State<RaceState>();
+          const RaceState& state = RaceOrFail(context);
+          const Reader* winner = nullptr;
           int created = 0;
           for (const RaceOutcome& outcome : state.outcomes) {
-            if (outcome.reader) ++created;
+            if (!outcome.reader) continue;
+            ++created;
+            winner = outcome.reader.get();
           }
           if (created != 1) {
             return Failed(absl::StrCat(
                 created, " of ", state.outcomes.size(),
                 " readers created the buffer: ", Summarize(state.outcomes)));
           }
-          return absl::OkStatus();
+          return ExpectOwnedByWinner(*winner);
         });
 
 ZB_STEP(kThen, "other should receive appropriate error",
         [](StepContext& context) -> absl::Status {
-          for (const RaceOutcome& outcome :
-               context.State<RaceState>().outcomes) {
-            if (!outcome.reader &&
-                outcome.code != ErrorCode::kReaderAlreadyConnected) {
+          const RaceState& state = RaceOrFail(context);
+          size_t refused = 0;
+          for (const RaceOutcome& outcome : state.outcomes) {
+            if (outcome.reader) continue;
+            if (outcome.code != ErrorCode::kReaderAlreadyConnected) {
               return Failed(absl::StrCat(
                   "the losing reader should learn that another reader owns "
                   "the buffer (",
-                  ErrorCodeName(ErrorCode::kReaderAlreadyConnected),
-                  "), got: ", outcome.error));
+                  ErrorCodeName(ErrorCode::kReaderAlreadyConnected), "), got ",
+                  outcome.code.has_value() ? ErrorCodeName(*outcome.code)
+                                           : "no library error",
+                  ": ", outcome.error));
             }
+            ++refused;
+          }
+          if (refused + 1 != state.outcomes.size()) {
+            return Failed(
+                absl::StrCat(refused, " of ", state.outcomes.size(),
+                             " readers were refused, expected all but one: ",
+                             Summarize(state.outcomes)));
           }
           return absl::OkStatus();
         });

@@ -18,6 +18,7 @@
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/metadata_block.h"
 #include "steps/support/segment_access.h"
 #include "steps/support/stream_state.h"
 #include "zerobuffer/zerobuffer.h"
@@ -216,14 +217,9 @@ ZB_STEP(kWhen, "the '([^']*)' process writes frame without metadata",
 
 ZB_STEP(kThen, "the '([^']*)' process should verify frame write succeeded",
         [](StepContext& context, const std::string&) -> absl::Status {
-          const std::optional<RecordedWrite>& last =
-              context.State<EdgeWriteState>().last;
-          if (!last.has_value()) return Failed("no frame has been written");
-          Writer& writer = context.State<Endpoints>().writer();
-          const absl::Status in_ring =
-              ExpectFrameInRing(SegmentAccess(writer.name()), *last);
-          if (!in_ring.ok()) return in_ring;
-          const OIEB oieb = writer.oieb_snapshot();
+          const absl::StatusOr<RecordedWrite> last = LastWriteInRing(context);
+          if (!last.ok()) return last.status();
+          const OIEB oieb = context.State<Endpoints>().writer().oieb_snapshot();
           if (oieb.metadata_written_bytes != 0) {
             return Failed(absl::StrCat(
                 "metadata appeared: ", oieb.metadata_written_bytes, " bytes"));
@@ -239,13 +235,8 @@ ZB_STEP(kThen,
         "metadata",
         [](StepContext& context, const std::string&) -> absl::Status {
           Reader& reader = context.State<Endpoints>().reader();
-          const OIEB oieb = reader.oieb_snapshot();
-          if (oieb.metadata_size != 0 || oieb.metadata_written_bytes != 0 ||
-              !reader.metadata().empty()) {
-            return Failed(absl::StrCat(
-                "expected no metadata block: metadata_size ",
-                oieb.metadata_size, ", written ", oieb.metadata_written_bytes,
-                ", reader sees ", reader.metadata().size(), " bytes"));
+          if (absl::Status none = ExpectNoMetadataBlock(reader); !none.ok()) {
+            return none;
           }
           // And frames still get through.
           Frame frame = reader.read_frame(kReadTimeout);

@@ -29,7 +29,9 @@
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/oieb_changes.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/step_tables.h"
 #include "steps/support/stream_state.h"
 #include "zerobuffer/free_space.h"
 #include "zerobuffer/zerobuffer.h"
@@ -882,9 +884,9 @@ ZB_STEP(kWhen, "the system tests continuous_free_bytes calculation with:",
               "max(P - write_pos, read_pos) when write_pos >= read_pos, else "
               "read_pos - write_pos. Each row compares it with the largest "
               "size the library's PlanWrite accepts"));
-          const auto rows = integrity::TableRows(
-              integrity::TableOrWritten(context, kFreeSpaceTable),
-              {"write_pos", "read_pos", "expected_result"});
+          const auto rows =
+              TableRows(TableOrWritten(context, kFreeSpaceTable),
+                        {"write_pos", "read_pos", "expected_result"});
           for (const auto& row : rows) {
             const uint64_t write_pos =
                 integrity::ParseCount(row.at("write_pos"), "write_pos");
@@ -1048,15 +1050,13 @@ ZB_STEP(kThen,
           const OIEB& before =
               context.State<LargestFrameState>().before_rejected;
           const OIEB now = context.State<Endpoints>().writer().oieb_snapshot();
-          if (now.payload_written_count != before.payload_written_count ||
-              now.payload_write_pos != before.payload_write_pos ||
-              now.payload_free_bytes != before.payload_free_bytes) {
-            return Failed(absl::StrCat(
-                "the rejected frame changed the OIEB: written_count ",
-                before.payload_written_count, " -> ", now.payload_written_count,
-                ", write_pos ", before.payload_write_pos, " -> ",
-                now.payload_write_pos, ", free ", before.payload_free_bytes,
-                " -> ", now.payload_free_bytes));
+          if (const std::optional<std::string> changed = DescribeChangedFields(
+                  before, now,
+                  {{"written_count", &OIEB::payload_written_count},
+                   {"write_pos", &OIEB::payload_write_pos},
+                   {"free", &OIEB::payload_free_bytes}})) {
+            return Failed(absl::StrCat("the rejected frame changed the OIEB: ",
+                                       *changed));
           }
           return absl::OkStatus();
         });

@@ -1,7 +1,5 @@
 #include "steps/integrity/integrity_support.h"
 
-#include <algorithm>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "steps/step_failure.h"
@@ -54,38 +52,6 @@ std::optional<std::string> DescribePatternMismatch(
                       ") % 256 at byte ", *bad, " of ", data.size(), ": found ",
                       static_cast<int>(data[*bad]), ", expected ",
                       static_cast<int>(PatternByte(*bad, sequence)));
-}
-
-StepTable TableOrWritten(StepContext& context, const StepTable& written) {
-  if (!context.table().empty()) return context.table();
-  context.log().Info(
-      "The request carried no table (Harmony never sends one); using the "
-      "table the feature file gives");
-  return written;
-}
-
-std::vector<std::map<std::string, std::string>> TableRows(
-    const StepTable& table, const std::vector<std::string>& columns) {
-  if (table.empty()) throw StepFailure("the step's table is empty");
-  const std::vector<std::string>& header = table.front();
-  for (const std::string& column : columns) {
-    if (std::find(header.begin(), header.end(), column) == header.end()) {
-      throw StepFailure(
-          absl::StrCat("the step's table has no '", column, "' column"));
-    }
-  }
-  std::vector<std::map<std::string, std::string>> rows;
-  for (size_t i = 1; i < table.size(); ++i) {
-    if (table[i].size() != header.size()) {
-      throw StepFailure(absl::StrCat("table row ", i, " has ", table[i].size(),
-                                     " cells, the header ", header.size()));
-    }
-    std::map<std::string, std::string>& row = rows.emplace_back();
-    for (size_t column = 0; column < header.size(); ++column) {
-      row[header[column]] = table[i][column];
-    }
-  }
-  return rows;
 }
 
 uint64_t ParseCount(const std::string& cell, const std::string& what) {

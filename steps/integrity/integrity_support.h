@@ -9,11 +9,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "steps/context.h"
@@ -55,15 +53,6 @@ uint64_t NextUnreadFrameOffset(const SegmentAccess& segment);
 std::optional<std::string> DescribePatternMismatch(
     std::span<const std::byte> data, uint64_t sequence,
     const std::string& what);
-
-// The step's table when the request carried one (Harmony never sends
-// tables), else `written`: the table the feature file gives.
-StepTable TableOrWritten(StepContext& context, const StepTable& written);
-
-// The rows after the header, each as column name -> cell. Throws
-// StepFailure naming the missing column when one of `columns` is absent.
-std::vector<std::map<std::string, std::string>> TableRows(
-    const StepTable& table, const std::vector<std::string>& columns);
 
 // `cell` as a number; throws StepFailure naming `what` otherwise.
 uint64_t ParseCount(const std::string& cell, const std::string& what);

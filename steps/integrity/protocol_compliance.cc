@@ -20,6 +20,7 @@
 #include "absl/strings/str_replace.h"
 #include "platform/file_lock.h"
 #include "platform/paths.h"
+#include "platform/process.h"
 #include "platform/semaphore.h"
 #include "steps/context.h"
 #include "steps/integrity/integrity_support.h"
@@ -28,6 +29,8 @@
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/stale_report.h"
+#include "steps/support/step_tables.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/zerobuffer.h"
 
@@ -180,8 +183,8 @@ absl::Status VerifyObservations(StepContext& context, const StepTable& written,
                                 const std::string& what) {
   if (seen.empty()) return Failed(absl::StrCat("no ", what, "s were observed"));
   std::vector<std::string> problems;
-  const auto rows = integrity::TableRows(
-      integrity::TableOrWritten(context, written), {"field", "condition"});
+  const auto rows =
+      TableRows(TableOrWritten(context, written), {"field", "condition"});
   for (const auto& row : rows) {
     const auto check = checks.find({row.at("field"), row.at("condition")});
     if (check == checks.end()) {
@@ -498,8 +501,27 @@ ZB_STEP(kThen, "verify lock file is actually locked",
           return absl::OkStatus();
         });
 
+// Between the reader's death and the new reader, any reader created on this
+// machine runs the stale scan and may rightly remove the dead reader's lock
+// file first. The scan leaves a buffer alone while its writer lives
+// (protocol.md 5.2), so until the new reader comes, the orchestrator, whose
+// PID every serve of the scenario knows and which outlives them all, stands
+// in the OIEB as the buffer's writer. The new reader step withdraws it just
+// before creating its reader, as 8.4 releases its staged lock files.
 ZB_STEP(kWhen, "kill reader process", [](StepContext& context) -> absl::Status {
   const std::string name = context.State<Endpoints>().reader().name();
+  const platform::ProcessId guard = context.identity().host_pid;
+  if (guard != 0 && platform::IsProcessAlive(guard)) {
+    SegmentAccess(name).oieb().Store(&OIEB::writer_pid, guard);
+    context.log().Info(absl::StrCat(
+        "The orchestrator (PID ", guard, ") stands as the writer of ", name,
+        " until the new reader, so that no other reader's stale scan takes "
+        "the lock file first"));
+  } else {
+    context.log().Warning(absl::StrCat(
+        "No live orchestrator PID (", guard, ") to guard ", name,
+        ": another reader's stale scan may take its lock file first"));
+  }
   context.log().Info(
       absl::StrCat("This process dies by SIGKILL once this step has answered, "
                    "leaving the lock files, segment and semaphores of ",
@@ -510,7 +532,8 @@ ZB_STEP(kWhen, "kill reader process", [](StepContext& context) -> absl::Status {
 
 // Runs in the fresh process, which remembers nothing of the dead reader:
 // the stale buffer is found the way a reader's stale cleanup finds it, as a
-// lock file nobody holds, among this scenario's names.
+// lock file nobody holds, among this scenario's names. The new reader's own
+// stale scan must remove it, with the dead reader's objects.
 ZB_STEP(kThen, "new reader can acquire lock after detecting stale",
         [](StepContext& context) -> absl::Status {
           // The isolation suffix every name of this scenario carries.
@@ -537,8 +560,36 @@ ZB_STEP(kThen, "new reader can acquire lock after detecting stale",
                 "; another reader's stale cleanup may have removed it"));
           }
           const std::string name = stale.front();
+          std::vector<std::string> stale_locks;
+          for (const std::string& path : LockFilePaths(name)) {
+            if (platform::FileExists(path) && !LockHeld(path)) {
+              stale_locks.push_back(path);
+            }
+          }
+          OIEB dead;
+          {
+            const SegmentAccess segment(name);
+            dead = segment.Snapshot();
+            if (dead.reader_pid == 0 ||
+                dead.reader_pid == platform::CurrentProcessId() ||
+                platform::IsProcessAlive(dead.reader_pid)) {
+              return Failed(absl::StrCat(
+                  "the OIEB of ", name, " names reader PID ", dead.reader_pid,
+                  ", which is ",
+                  dead.reader_pid == 0 ? "no process" : "still alive",
+                  " (this process is ", platform::CurrentProcessId(), ")"));
+            }
+            const platform::ProcessId guard = context.identity().host_pid;
+            if (dead.writer_pid != 0 && dead.writer_pid != guard) {
+              return Failed(absl::StrCat(
+                  "the OIEB of ", name, " names writer PID ", dead.writer_pid,
+                  ", neither none nor the guard ", guard));
+            }
+            // The guard goes, and the buffer is abandoned for the new
+            // reader's scan.
+            segment.oieb().Store(&OIEB::writer_pid, 0);
+          }
           // The new reader takes the dead one's sizes.
-          const OIEB dead = SegmentAccess(name).Snapshot();
           Reader& reader = context.State<Endpoints>().CreateReader(
               name, BufferConfig(dead.metadata_size, dead.payload_size));
           for (const std::string& path : LockFilePaths(name)) {
@@ -548,12 +599,20 @@ ZB_STEP(kThen, "new reader can acquire lock after detecting stale",
             }
           }
           const StaleCleanupReport& report = reader.stale_cleanup_report();
+          const std::vector<std::string> missed =
+              UnreportedRemovals(report, stale_locks, name);
+          if (!missed.empty()) {
+            return Failed(absl::StrCat(
+                "the new reader of ", name, " did not report removing ",
+                absl::StrJoin(missed, ", "), " of the dead reader (PID ",
+                dead.reader_pid, "); its stale scan ",
+                DescribeRemovals(report)));
+          }
           context.log().Info(absl::StrCat(
-              "Lock file of ", name, " was stale (reader PID ", dead.reader_pid,
-              " gone); the new reader holds it now. Its cleanup removed lock "
-              "files [",
-              absl::StrJoin(report.removed_lock_files, ", "), "] and buffers [",
-              absl::StrJoin(report.removed_buffers, ", "), "]"));
+              "The ", stale_locks.size(), " lock files of ", name,
+              " were stale (reader PID ", dead.reader_pid,
+              " gone); the new reader holds them now, and its stale scan ",
+              DescribeRemovals(report)));
           return absl::OkStatus();
         });
 
@@ -601,9 +660,8 @@ ZB_STEP(kGiven, "create buffers with various names:",
         [](StepContext& context) -> absl::Status {
           NamedBuffers& buffers = context.State<NamedBuffers>();
           buffers.readers.clear();
-          for (const auto& row : integrity::TableRows(
-                   integrity::TableOrWritten(context, kNamesTable),
-                   {"buffer_name"})) {
+          for (const auto& row : TableRows(TableOrWritten(context, kNamesTable),
+                                           {"buffer_name"})) {
             const std::string name =
                 context.PhysicalName(row.at("buffer_name"));
             buffers.readers.push_back(

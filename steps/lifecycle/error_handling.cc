@@ -14,6 +14,7 @@
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/metadata_block.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::steps {
@@ -164,13 +165,8 @@ ZB_STEP(kThen,
         "metadata",
         [](StepContext& context, const std::string&) -> absl::Status {
           Reader& reader = context.State<Endpoints>().reader();
-          const OIEB oieb = reader.oieb_snapshot();
-          if (oieb.metadata_size != 0 || oieb.metadata_written_bytes != 0 ||
-              !reader.metadata().empty()) {
-            return Failed(absl::StrCat("the buffer has metadata: a ",
-                                       oieb.metadata_size, "-byte block with ",
-                                       oieb.metadata_written_bytes,
-                                       " bytes written"));
+          if (absl::Status none = ExpectNoMetadataBlock(reader); !none.ok()) {
+            return none;
           }
           if (reader.frames_read() == 0) {
             return Failed("no frame has passed through the buffer");

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "steps/step_failure.h"
 #include "steps/support/data_patterns.h"
+#include "steps/support/oieb_changes.h"
 #include "steps/support/segment_access.h"
 #include "zerobuffer/zerobuffer.h"
 
@@ -195,15 +196,13 @@ absl::Status RunCorruptionCase(const CorruptionCase& c,
     return Failed(absl::StrCat("expected ", ErrorCodeName(damage->error),
                                ", but ", first.Describe()));
   }
-  if (after.payload_read_pos != before.payload_read_pos ||
-      after.payload_read_count != before.payload_read_count ||
-      after.payload_free_bytes != before.payload_free_bytes) {
-    return Failed(absl::StrCat(
-        "the refused read moved the reader: read position ",
-        before.payload_read_pos, " -> ", after.payload_read_pos,
-        ", read count ", before.payload_read_count, " -> ",
-        after.payload_read_count, ", free bytes ", before.payload_free_bytes,
-        " -> ", after.payload_free_bytes));
+  if (const std::optional<std::string> changed =
+          DescribeChangedFields(before, after,
+                                {{"read position", &OIEB::payload_read_pos},
+                                 {"read count", &OIEB::payload_read_count},
+                                 {"free bytes", &OIEB::payload_free_bytes}})) {
+    return Failed(
+        absl::StrCat("the refused read moved the reader: ", *changed));
   }
   return CheckReaction(c.expected_result, reader, segment, valid, *damage,
                        first);

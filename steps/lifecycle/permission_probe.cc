@@ -49,7 +49,8 @@ ConnectOutcome ParseReport(const std::string& report) {
 
 }  // namespace
 
-absl::Status ExpectObjectModes(const std::string& name, uint32_t mode) {
+absl::Status ExpectObjectModes(const std::string& name, uint32_t mode,
+                               std::optional<uint32_t> owner_uid) {
   std::vector<std::string> wrong;
   for (const BufferObject& object : ObjectsOf(name)) {
     if (!object.path.has_value()) {
@@ -62,15 +63,18 @@ absl::Status ExpectObjectModes(const std::string& name, uint32_t mode) {
     if (!ownership.ok()) {
       wrong.push_back(
           absl::StrCat(object.Describe(), ": ", ownership.status().message()));
-    } else if (ownership->mode != mode) {
+    } else if (ownership->mode != mode ||
+               (owner_uid.has_value() && ownership->uid != *owner_uid)) {
       wrong.push_back(absl::StrCat(object.Describe(), " has mode 0",
-                                   absl::StrFormat("%o", ownership->mode)));
+                                   absl::StrFormat("%o", ownership->mode),
+                                   " and owner uid ", ownership->uid));
     }
   }
   if (wrong.empty()) return absl::OkStatus();
-  return Failed(absl::StrCat("expected mode 0", absl::StrFormat("%o", mode),
-                             " on every object of ", name, ": ",
-                             absl::StrJoin(wrong, "; ")));
+  return Failed(absl::StrCat(
+      "expected mode 0", absl::StrFormat("%o", mode),
+      owner_uid.has_value() ? absl::StrCat(" and owner uid ", *owner_uid) : "",
+      " on every object of ", name, ": ", absl::StrJoin(wrong, "; ")));
 }
 
 std::string ActingUser::Describe() const {
@@ -103,6 +107,10 @@ absl::StatusOr<ConnectOutcome> ConnectAs(const platform::UserIdentity& user,
       user, [&name] { return ConnectAndReport(name); }, timeout);
   if (!report.ok()) return report.status();
   return ParseReport(*report);
+}
+
+ConnectOutcome ConnectHere(const std::string& name) {
+  return ParseReport(ConnectAndReport(name));
 }
 
 }  // namespace zerobuffer::steps

@@ -1,7 +1,9 @@
 // Scenario 10.6: a buffer created with owner-only permissions, and a writer
 // of another OS user trying to connect to it. The serves run as one user
-// (here root, whom file modes do not stop), so the attempt runs in a child
-// process that has become the other user.
+// (as root, whom file modes do not stop), so the attempt runs in a child
+// process that has become the other user. A process that may not switch
+// users (not root, no CAP_SETUID) checks what it can instead: the objects'
+// modes and owner, and that their owner connects.
 
 #ifndef ZEROBUFFER_STEPS_LIFECYCLE_PERMISSION_PROBE_H_
 #define ZEROBUFFER_STEPS_LIFECYCLE_PERMISSION_PROBE_H_
@@ -22,9 +24,11 @@ namespace zerobuffer::steps {
 inline constexpr uint32_t kRestrictiveMode = 0600;
 
 // OK when the segment, both semaphores and the lock files of buffer `name`
-// all have permission bits `mode`; otherwise a failure listing the others.
-// Fails as not applicable where the objects are not files.
-absl::Status ExpectObjectModes(const std::string& name, uint32_t mode);
+// all have permission bits `mode` (and, when given, belong to user
+// `owner_uid`); otherwise a failure listing the others. Fails as not
+// applicable where the objects are not files.
+absl::Status ExpectObjectModes(const std::string& name, uint32_t mode,
+                               std::optional<uint32_t> owner_uid = {});
 
 // The OS user standing for the account a sentence names: that account if
 // it exists here, else the unprivileged "nobody".
@@ -50,6 +54,9 @@ struct ConnectOutcome {
 absl::StatusOr<ConnectOutcome> ConnectAs(const platform::UserIdentity& user,
                                          const std::string& name,
                                          absl::Duration timeout);
+
+// The same, as the user this process runs as.
+ConnectOutcome ConnectHere(const std::string& name);
 
 }  // namespace zerobuffer::steps
 

@@ -12,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "platform/file_lock.h"
@@ -24,6 +23,7 @@
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/scoped_write_timeout.h"
 #include "steps/support/segment_access.h"
 #include "steps/support/stream_state.h"
 #include "zerobuffer/names.h"
@@ -39,7 +39,7 @@ constexpr milliseconds kReadTimeout{5000};
 constexpr milliseconds kDeathReadTimeout{2000};
 constexpr size_t kFillFrameSize = 1024;
 // Short enough that a full ring is recognised at once.
-constexpr milliseconds kFullTimeout{100};
+constexpr absl::Duration kFullTimeout = absl::Milliseconds(100);
 // 2.2: small writes after the reader's crash, as upstream C# does them.
 constexpr int kDeathProbeWrites = 10;
 constexpr milliseconds kDeathProbeInterval{100};
@@ -159,11 +159,7 @@ ZB_STEP(kThen,
 ZB_STEP(kWhen, "the '([^']*)' process fills buffer completely",
         [](StepContext& context, const std::string&) -> absl::Status {
           Writer& writer = context.State<Endpoints>().writer();
-          const milliseconds saved_timeout = writer.get_write_timeout();
-          writer.set_write_timeout(kFullTimeout);
-          absl::Cleanup restore = [&] {
-            writer.set_write_timeout(saved_timeout);
-          };
+          const ScopedWriteTimeout timeout(writer, kFullTimeout);
           const uint64_t ring = writer.oieb_snapshot().payload_size;
           // More frames than the ring can hold means it never fills.
           const uint64_t most = ring / (kFillFrameSize + kFrameHeaderSize) + 1;
@@ -195,11 +191,7 @@ ZB_STEP(kWhen, "the '([^']*)' process fills buffer completely",
 ZB_STEP(kThen, "the '([^']*)' process should detect reader death on next write",
         [](StepContext& context, const std::string&) -> absl::Status {
           Writer& writer = context.State<Endpoints>().writer();
-          const milliseconds saved_timeout = writer.get_write_timeout();
-          writer.set_write_timeout(kFullTimeout);
-          absl::Cleanup restore = [&] {
-            writer.set_write_timeout(saved_timeout);
-          };
+          const ScopedWriteTimeout timeout(writer, kFullTimeout);
           int succeeded = 0;
           int full = 0;
           for (int attempt = 1; attempt <= kDeathProbeWrites; ++attempt) {

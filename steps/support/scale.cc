@@ -23,12 +23,22 @@ std::optional<double> ScaleFromEnvironment() {
   return std::nullopt;
 }
 
-std::string Provenance(double default_fraction) {
-  if (std::optional<double> fraction = ScaleFromEnvironment()) {
-    return absl::StrCat("scale ", *fraction, " from ", kVariable);
+// What ran against what the sentence names: "Running 200 of 10000 frames
+// (default scale 0.02; ZEROBUFFER_STEP_SCALE=1 runs all 10000)", or, when
+// nothing was cut, "Running 10000 frames: the full size (default scale 1)".
+std::string Describe(const std::string& ran, const std::string& named,
+                     const std::string& what, double default_fraction) {
+  const std::optional<double> from_environment = ScaleFromEnvironment();
+  const std::string scale =
+      from_environment.has_value()
+          ? absl::StrCat("scale ", *from_environment, " from ", kVariable)
+          : absl::StrCat("default scale ", default_fraction);
+  if (ran == named) {
+    return absl::StrCat("Running ", ran, " ", what, ": the full size (", scale,
+                        ")");
   }
-  return absl::StrCat("default scale ", default_fraction, "; set ", kVariable,
-                      "=1 for the full size");
+  return absl::StrCat("Running ", ran, " of ", named, " ", what, " (", scale,
+                      "; ", kVariable, "=1 runs all ", named, ")");
 }
 
 }  // namespace
@@ -43,8 +53,8 @@ uint64_t ScaledCount(StepContext& context, uint64_t named,
   const uint64_t scaled = std::min(
       named, std::max(minimum, static_cast<uint64_t>(std::llround(
                                    named * StepScale(default_fraction)))));
-  context.log().Info(absl::StrCat("Running ", scaled, " of ", named, " ", what,
-                                  " (", Provenance(default_fraction), ")"));
+  context.log().Info(Describe(absl::StrCat(scaled), absl::StrCat(named), what,
+                              default_fraction));
   return scaled;
 }
 
@@ -53,10 +63,9 @@ absl::Duration ScaledDuration(StepContext& context, absl::Duration named,
                               const std::string& what) {
   const absl::Duration scaled =
       std::min(named, std::max(minimum, named * StepScale(default_fraction)));
-  context.log().Info(absl::StrCat("Running ", absl::FormatDuration(scaled),
-                                  " of ", absl::FormatDuration(named), " ",
-                                  what, " (", Provenance(default_fraction),
-                                  ")"));
+  context.log().Info(Describe(absl::FormatDuration(scaled),
+                              absl::FormatDuration(named), what,
+                              default_fraction));
   return scaled;
 }
 

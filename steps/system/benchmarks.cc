@@ -22,6 +22,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -40,6 +41,7 @@
 #include "steps/step_failure.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/scale.h"
+#include "steps/support/step_tables.h"
 #include "steps/system/benchmark_peer.h"
 #include "steps/system/pattern_window.h"
 #include "steps/system/process_usage.h"
@@ -60,8 +62,7 @@ ZB_STEP(kGiven, "benchmark environment is prepared",
           return absl::OkStatus();
         });
 
-// The tables of 14.1 and 14.2. Harmony never sends tables (contract 6.5):
-// the feature file's are the defaults, used when the request carries none.
+// The tables of 14.1 and 14.2 as the feature file writes them.
 
 // clang-format off
 const StepTable kLatencyTable = {
@@ -80,40 +81,6 @@ const StepTable kThroughputTable = {
     {"1MB", "frames/sec, MB/sec"},
     {"10MB", "frames/sec, MB/sec"},
 };
-
-const StepTable& TableOrDefault(StepContext& context,
-                                const StepTable& fallback) {
-  return context.table().empty() ? fallback : context.table();
-}
-
-// For each row of `table` after its header, the cells of `columns` in that
-// order; throws StepFailure when a column or cell is missing.
-std::vector<std::vector<std::string>> Rows(
-    const StepTable& table, const std::vector<std::string>& columns) {
-  if (table.size() < 2) throw StepFailure("the table has no rows");
-  std::vector<size_t> positions;
-  for (const std::string& column : columns) {
-    const auto it = std::find(table[0].begin(), table[0].end(), column);
-    if (it == table[0].end()) {
-      throw StepFailure(absl::StrCat("the table has no '", column,
-                                     "' column (it has ",
-                                     absl::StrJoin(table[0], ", "), ")"));
-    }
-    positions.push_back(it - table[0].begin());
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (size_t r = 1; r < table.size(); ++r) {
-    std::vector<std::string> row;
-    for (const size_t position : positions) {
-      if (position >= table[r].size()) {
-        throw StepFailure(absl::StrCat("table row ", r, " is short"));
-      }
-      row.push_back(table[r][position]);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
 
 // "1KB", "64KB", "1MB", "10MB", "512B", "4096": binary units, as the
 // feature files write 10 MB as 10485760 bytes elsewhere (7.4).
@@ -221,22 +188,25 @@ struct LatencyPlan {
 
 std::vector<LatencyPlan> PlanLatency(StepContext& context) {
   std::vector<LatencyPlan> plan;
-  for (const auto& row : Rows(TableOrDefault(context, kLatencyTable),
-                              {"size", "iterations", "expected"})) {
+  for (const auto& row : TableRows(TableOrWritten(context, kLatencyTable),
+                                   {"size", "iterations", "expected"})) {
+    const std::string& label = row.at("size");
     uint64_t iterations = 0;
-    if (!absl::SimpleAtoi(row[1], &iterations) || iterations == 0) {
-      throw StepFailure(absl::StrCat("'", row[1], "' is not a count"));
+    if (!absl::SimpleAtoi(row.at("iterations"), &iterations) ||
+        iterations == 0) {
+      throw StepFailure(
+          absl::StrCat("'", row.at("iterations"), "' is not a count"));
     }
-    const size_t size = ParseSize(row[0]);
+    const size_t size = ParseSize(label);
     if (size < kProbeHeaderSize || size > kMaxProbeSize) {
-      throw StepFailure(absl::StrCat(row[0], " is outside the ",
+      throw StepFailure(absl::StrCat(label, " is outside the ",
                                      kProbeHeaderSize, "..", kMaxProbeSize,
                                      " bytes a probe may have"));
     }
-    plan.push_back({row[0], size,
+    plan.push_back({label, size,
                     ScaledCount(context, iterations, kLatencyFraction, 10,
-                                absl::StrCat("frames of ", row[0])),
-                    P99Bound(row[2])});
+                                absl::StrCat("frames of ", label)),
+                    P99Bound(row.at("expected"))});
   }
   return plan;
 }
@@ -343,12 +313,24 @@ ZB_STEP(kThen, "report Min, Max, Mean, P50, P90, P99, P99\\.9",
 const BufferConfig kLargeConfig(1024, 128 << 20);
 constexpr double kThroughputFraction = 0.025;  // 60 s -> 1.5 s per size
 constexpr milliseconds kCatchUpTimeout{10000};
-// The memory-bandwidth reference: a copy this large, best of a few.
-constexpr size_t kBandwidthProbeBytes = 32 << 20;
-constexpr int kBandwidthProbeRounds = 3;
-// The best end-to-end throughput (one copy in, one check out, two
-// processes) must reach this share of one core's memcpy bandwidth.
-constexpr double kMinBandwidthShare = 0.05;
+// The memory-bandwidth reference for a frame size: memcpy of frames of
+// that size from the writer's pattern into a region larger than the caches,
+// one after another as into a ring; the median of a few rounds.
+constexpr size_t kReferenceRegionBytes = 64 << 20;
+constexpr int kReferenceRounds = 5;
+// "Saturating memory bandwidth" is judged on frames this large, where the
+// per-frame costs (header, semaphores, acknowledgement) are amortised and
+// the copy is what remains.
+constexpr size_t kSaturationMinFrame = 1 << 20;
+// The share of the reference the best of those sizes must reach end to
+// end. The pipeline does the reference's copy once (the writer) and a
+// read-only check (the reader, in another process on another core, in
+// parallel), so an idle machine reaches 80-95 % of the reference, and one
+// running a second scenario beside it still 30-60 % (a single size dipped
+// to 18 %, hence the best one is judged). 15 % keeps clear of that, yet
+// fails a path that copies every frame twice or more, checks it byte by
+// byte, or stalls on every frame.
+constexpr double kMinBandwidthShare = 0.15;
 
 ZB_STEP(kGiven,
         "the '([^']*)' process creates buffer '([^']*)' with large config",
@@ -369,16 +351,45 @@ ZB_STEP(kGiven,
 
 struct ThroughputResult {
   std::string label;
+  size_t frame_size = 0;
   uint64_t frames = 0;
   uint64_t bytes = 0;
   absl::Duration wall;
   Usage writer_usage;
   Usage reader_usage;
+  // memcpy of frames of this size on this machine, measured in the same
+  // step just before, in bytes per second.
+  double reference_bandwidth = 0;
+
+  double bandwidth() const { return bytes / absl::ToDoubleSeconds(wall); }
+  double share() const { return bandwidth() / reference_bandwidth; }
 };
 
 struct ThroughputState {
   std::vector<ThroughputResult> results;
 };
+
+// The bandwidth of memcpy copying `size`-byte frames of `pattern` one after
+// another into `region` (wrapping at its end), in bytes per second: the
+// writer's copy without the ring around it.
+double MemcpyBandwidth(const PatternWindow& pattern, size_t size,
+                       std::vector<std::byte>& region) {
+  const std::span<const std::byte> frame = pattern.Slice(size, 1);
+  const size_t slots = region.size() / size;
+  const size_t copies = std::max<size_t>(slots, 4);
+  std::vector<double> rounds;
+  for (int round = 0; round < kReferenceRounds; ++round) {
+    const auto start = Clock::now();
+    for (size_t copy = 0; copy < copies; ++copy) {
+      std::memcpy(region.data() + (copy % slots) * size, frame.data(), size);
+    }
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
+    rounds.push_back(static_cast<double>(copies * size) / seconds);
+  }
+  std::sort(rounds.begin(), rounds.end());
+  return rounds[rounds.size() / 2];
+}
 
 // Waits until the reader has taken every frame written; false on timeout.
 bool AwaitReaderCaughtUp(Writer& writer) {
@@ -401,6 +412,7 @@ absl::StatusOr<ThroughputResult> MeasureThroughput(Writer& writer,
   const platform::ProcessId reader_pid = writer.oieb_snapshot().reader_pid;
   ThroughputResult result;
   result.label = label;
+  result.frame_size = size;
   const UsageSample writer_start = SampleUsage(platform::CurrentProcessId());
   const UsageSample reader_start = SampleUsage(reader_pid);
   const auto end = Clock::now() + absl::ToChronoNanoseconds(duration);
@@ -433,14 +445,15 @@ ZB_STEP(kThen, "measure throughput for '(\\d+)' seconds with frame sizes:",
           const uint64_t ring = writer.oieb_snapshot().payload_size;
           std::vector<std::pair<std::string, size_t>> sizes;
           for (const auto& row :
-               Rows(TableOrDefault(context, kThroughputTable), {"size"})) {
-            const size_t size = ParseSize(row[0]);
+               TableRows(TableOrWritten(context, kThroughputTable), {"size"})) {
+            const std::string& label = row.at("size");
+            const size_t size = ParseSize(label);
             if (size + kFrameHeaderSize > ring / 2) {
-              return Failed(absl::StrCat(row[0],
+              return Failed(absl::StrCat(label,
                                          " frames do not fit twice in the ",
                                          ring, "-byte ring"));
             }
-            sizes.emplace_back(row[0], size);
+            sizes.emplace_back(label, size);
           }
           const absl::Duration per_size = ScaledDuration(
               context, absl::Seconds(seconds), kThroughputFraction,
@@ -454,18 +467,26 @@ ZB_STEP(kThen, "measure throughput for '(\\d+)' seconds with frame sizes:",
                 "ZEROBUFFER_STEP_SCALE or raise serve's --step_timeout"));
           }
           PatternWindow pattern;
+          // Touched once, so that the reference copies do not pay for page
+          // faults the ring paid for long ago.
+          std::vector<std::byte> region(kReferenceRegionBytes);
           ThroughputState& state = context.State<ThroughputState>();
           state.results.clear();
           for (const auto& [label, size] : sizes) {
             pattern.Reserve(size);
+            if (size > region.size()) region.resize(size);
+            const double reference = MemcpyBandwidth(pattern, size, region);
             absl::StatusOr<ThroughputResult> result =
                 MeasureThroughput(writer, pattern, label, size, per_size);
             if (!result.ok()) return result.status();
+            result->reference_bandwidth = reference;
             context.log().Info(absl::StrFormat(
-                "%s: %d frames in %s, %.0f frames/s, %s", label, result->frames,
-                absl::FormatDuration(result->wall),
+                "%s: %d frames in %s, %.0f frames/s, %s; memcpy of %s frames "
+                "%.1f MB/s",
+                label, result->frames, absl::FormatDuration(result->wall),
                 result->frames / absl::ToDoubleSeconds(result->wall),
-                MegabytesPerSecond(result->bytes, result->wall)));
+                MegabytesPerSecond(result->bytes, result->wall), label,
+                reference / 1e6));
             state.results.push_back(*result);
           }
           return absl::OkStatus();
@@ -510,43 +531,40 @@ ZB_STEP(kThen, "report CPU usage percentage",
           return absl::OkStatus();
         });
 
-// One core's memcpy bandwidth on this machine, in bytes per second.
-double MemcpyBandwidth() {
-  std::vector<std::byte> from(kBandwidthProbeBytes, std::byte{1});
-  std::vector<std::byte> to(kBandwidthProbeBytes);
-  absl::Duration best = absl::InfiniteDuration();
-  for (int round = 0; round < kBandwidthProbeRounds; ++round) {
-    const auto start = Clock::now();
-    std::memcpy(to.data(), from.data(), from.size());
-    best = std::min(best, absl::FromChrono(Clock::now() - start));
-  }
-  return kBandwidthProbeBytes / absl::ToDoubleSeconds(best);
-}
-
 ZB_STEP(kThen, "expect to saturate memory bandwidth",
         [](StepContext& context) -> absl::Status {
           const ThroughputState& state = ThroughputOrFail(context);
-          const ThroughputResult& best = *std::max_element(
-              state.results.begin(), state.results.end(),
-              [](const ThroughputResult& a, const ThroughputResult& b) {
-                return a.bytes / absl::ToDoubleSeconds(a.wall) <
-                       b.bytes / absl::ToDoubleSeconds(b.wall);
-              });
-          const double throughput =
-              best.bytes / absl::ToDoubleSeconds(best.wall);
-          const double bandwidth = MemcpyBandwidth();
-          const double share = throughput / bandwidth;
-          context.log().Info(absl::StrFormat(
-              "Best: %s frames at %.1f MB/s, %.0f %% of one core's memcpy "
-              "bandwidth (%.1f MB/s)",
-              best.label, throughput / 1e6, 100 * share, bandwidth / 1e6));
-          if (share < kMinBandwidthShare) {
-            return Failed(absl::StrFormat(
-                "the best throughput (%.1f MB/s with %s frames) is %.1f %% of "
-                "memcpy's %.1f MB/s; at least %.0f %% expected",
-                throughput / 1e6, best.label, 100 * share, bandwidth / 1e6,
-                100 * kMinBandwidthShare));
+          std::vector<std::string> large;
+          const ThroughputResult* best = nullptr;
+          for (const ThroughputResult& result : state.results) {
+            const std::string line = absl::StrFormat(
+                "%s frames %.1f MB/s, %.1f %% of memcpy's %.1f MB/s",
+                result.label, result.bandwidth() / 1e6, 100 * result.share(),
+                result.reference_bandwidth / 1e6);
+            context.log().Info(line);
+            if (result.frame_size < kSaturationMinFrame) continue;
+            large.push_back(line);
+            if (best == nullptr || result.share() > best->share()) {
+              best = &result;
+            }
           }
+          if (best == nullptr) {
+            return Failed(absl::StrCat(
+                "no frame size of at least ", kSaturationMinFrame,
+                " bytes was measured, so bandwidth cannot be judged"));
+          }
+          if (best->share() < kMinBandwidthShare) {
+            return Failed(absl::StrFormat(
+                "no frame size of at least %d bytes reaches %.0f %% of the "
+                "same-size memcpy end to end: %s",
+                kSaturationMinFrame, 100 * kMinBandwidthShare,
+                absl::StrJoin(large, "; ")));
+          }
+          context.log().Info(absl::StrFormat(
+              "%s frames reach %.1f %% of memcpy's bandwidth (at least %.0f "
+              "%% expected of the best size from %d bytes)",
+              best->label, 100 * best->share(), 100 * kMinBandwidthShare,
+              kSaturationMinFrame));
           return absl::OkStatus();
         });
 
@@ -685,7 +703,11 @@ ZB_STEP(kThen, "verify degradation detection at '(\\d+)%'",
                                        "reader"));
           }
           if (*state.degraded_at > state.load_end) {
-            return Failed("degradation was detected only after the load");
+            return Failed(absl::StrCat("utilisation first reached ", percent,
+                                       " % at ",
+                                       absl::FormatDuration(*state.degraded_at),
+                                       ", after the load ended at ",
+                                       absl::FormatDuration(state.load_end)));
           }
           if (!state.recovered_at) {
             return Failed(absl::StrCat("utilisation never fell back below ",
@@ -710,7 +732,10 @@ ZB_STEP(kThen, "report time to degradation",
         [](StepContext& context) -> absl::Status {
           const UtilizationState& state = DetectionOrFail(context);
           if (*state.degraded_at <= absl::ZeroDuration()) {
-            return Failed("the ring was degraded before any load");
+            return Failed(absl::StrFormat(
+                "the ring was already %.0f %% full at %s, before any load",
+                100 * *state.threshold,
+                absl::FormatDuration(*state.degraded_at)));
           }
           context.log().Info(absl::StrFormat(
               "Time to degradation: %s (%.0f %% reached with the writer "

@@ -25,6 +25,7 @@
 #include "steps/registry.h"
 #include "steps/step_failure.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/scoped_write_timeout.h"
 #include "steps/system/pattern_window.h"
 #include "steps/system/process_usage.h"
 #include "steps/system/verifying_drain.h"
@@ -70,8 +71,7 @@ struct CpuMonitorState {
 
 // Writes until a frame no longer fits within a short wait; how many fit.
 int FillRing(Writer& writer, const PatternWindow& pattern) {
-  const milliseconds previous = writer.get_write_timeout();
-  writer.set_write_timeout(milliseconds(50));
+  const ScopedWriteTimeout timeout(writer, absl::Milliseconds(50));
   int written = 0;
   try {
     while (true) {
@@ -80,7 +80,6 @@ int FillRing(Writer& writer, const PatternWindow& pattern) {
     }
   } catch (const BufferFullException&) {
   }
-  writer.set_write_timeout(previous);
   return written;
 }
 
@@ -114,18 +113,24 @@ ZB_STEP(
       // its whole timeout.
       context.tasks().Start(
           "blocked writer", [&writer, &state](std::stop_token) -> absl::Status {
-            const milliseconds previous = writer.get_write_timeout();
-            writer.set_write_timeout(kIdleInterval);
+            const ScopedWriteTimeout timeout(writer,
+                                             absl::FromChrono(kIdleInterval));
             const auto begin = std::chrono::steady_clock::now();
             try {
               writer.write_frame(state.pattern.Slice(kFillFrameSize, 0));
             } catch (const BufferFullException&) {
               state.writer_blocked =
                   absl::FromChrono(std::chrono::steady_clock::now() - begin);
-              writer.set_write_timeout(previous);
               return absl::OkStatus();
             }
-            return Failed("the write into the full ring went through");
+            const OIEB oieb = writer.oieb_snapshot();
+            return Failed(absl::StrCat(
+                "the write of ", kFillFrameSize,
+                " bytes into the full ring went through (",
+                oieb.payload_free_bytes, " of ", oieb.payload_size,
+                " bytes free after it, ",
+                oieb.payload_written_count - oieb.payload_read_count,
+                " frames unread)"));
           });
       // Nobody writes the loopback buffer yet: this read waits on sem-w.
       context.tasks().Start(

@@ -4,7 +4,6 @@
 // the removal of resources a crashed reader left behind (8.4).
 // Sentences and semantics: step-catalog section 3.
 
-#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -30,6 +29,7 @@
 #include "steps/support/captured_error.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/stale_report.h"
 #include "zerobuffer/layout.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -522,26 +522,13 @@ ZB_STEP(kThen, "the stale resources should be detected",
                              absl::StrJoin(state.present_before, ", ")));
           }
           const StaleCleanupReport& report = reader.stale_cleanup_report();
-          std::vector<std::string> missed;
-          for (const std::string& lock : state.lock_files) {
-            if (std::find(report.removed_lock_files.begin(),
-                          report.removed_lock_files.end(),
-                          lock) == report.removed_lock_files.end()) {
-              missed.push_back(lock);
-            }
-          }
-          if (std::find(report.removed_buffers.begin(),
-                        report.removed_buffers.end(),
-                        reader.name()) == report.removed_buffers.end()) {
-            missed.push_back(absl::StrCat("buffer ", reader.name()));
-          }
+          const std::vector<std::string> missed =
+              UnreportedRemovals(report, state.lock_files, reader.name());
           if (!missed.empty()) {
-            return Failed(absl::StrCat(
-                "the reader's stale cleanup did not report ",
-                absl::StrJoin(missed, ", "), " (it removed lock files [",
-                absl::StrJoin(report.removed_lock_files, ", "),
-                "] and buffers [", absl::StrJoin(report.removed_buffers, ", "),
-                "])"));
+            return Failed(
+                absl::StrCat("the reader's stale cleanup did not report ",
+                             absl::StrJoin(missed, ", "), " (it ",
+                             DescribeRemovals(report), ")"));
           }
           context.log().Info(absl::StrCat(
               "The reader found and removed ", report.removed_lock_files.size(),
@@ -602,10 +589,19 @@ ZB_STEP(kThen, "the new buffer should be created successfully",
           const std::string text = "after stale cleanup";
           writer.write_frame(text.data(), text.size());
           Frame frame = reader.read_frame(milliseconds(5000));
-          if (!frame.valid() ||
-              std::string(static_cast<const char*>(frame.data()),
-                          frame.size()) != text) {
-            return Failed("a frame written to the new buffer did not arrive");
+          if (!frame.valid()) {
+            return Failed(absl::StrCat(
+                "the ", text.size(),
+                "-byte frame written to the new buffer did not arrive within "
+                "5000 ms"));
+          }
+          const std::string received(static_cast<const char*>(frame.data()),
+                                     frame.size());
+          if (received != text) {
+            return Failed(absl::StrCat(
+                "frame ", frame.sequence(), " of the new buffer has ",
+                frame.size(), " bytes '", received, "', not the ", text.size(),
+                " bytes '", text, "' written"));
           }
           context.log().Info("The new buffer carries frames");
           return absl::OkStatus();

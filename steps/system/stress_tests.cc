@@ -144,34 +144,45 @@ absl::Status ExpectHandlesBack(int64_t before, const std::string& when) {
   return absl::OkStatus();
 }
 
+// After `cycles` create/destroy cycles of `buffer` (11.1, 11.5): nothing
+// naming it is left, and this process holds no more handles than the
+// `handles_before` it held before the first.
+absl::Status ExpectCyclesLeftNothing(const std::string& buffer, uint64_t cycles,
+                                     int64_t handles_before) {
+  const std::string when = absl::StrCat("After ", cycles, " cycles");
+  if (absl::Status none = ExpectNothingNaming(buffer, when); !none.ok()) {
+    return none;
+  }
+  return ExpectHandlesBack(handles_before, when);
+}
+
+// No lock file of `buffer` is left after `cycles` cycles.
+absl::Status ExpectNoLockFiles(const std::string& buffer, uint64_t cycles) {
+  std::vector<std::string> left;
+  for (const std::string& lock : LockFilePaths(buffer)) {
+    if (!platform::FileExists(lock)) continue;
+    const absl::StatusOr<bool> held = platform::FileLock::IsHeld(lock);
+    left.push_back(
+        absl::StrCat(lock, held.ok() && *held ? " (held)" : " (not held)"));
+  }
+  if (!left.empty()) {
+    return Failed(absl::StrCat("lock files remain after ", cycles,
+                               " cycles: ", absl::StrJoin(left, ", ")));
+  }
+  return absl::OkStatus();
+}
+
 ZB_STEP(kThen, "no resource leaks should occur",
         [](StepContext& context) -> absl::Status {
           const CycleState& state = CyclesOrFail(context);
-          const std::string when =
-              absl::StrCat("After ", state.cycles_done, " cycles");
-          if (absl::Status none = ExpectNothingNaming(state.buffer, when);
-              !none.ok()) {
-            return none;
-          }
-          return ExpectHandlesBack(state.handles_before, when);
+          return ExpectCyclesLeftNothing(state.buffer, state.cycles_done,
+                                         state.handles_before);
         });
 
 ZB_STEP(kThen, "lock files should be properly cleaned",
         [](StepContext& context) -> absl::Status {
           const CycleState& state = CyclesOrFail(context);
-          std::vector<std::string> left;
-          for (const std::string& lock : LockFilePaths(state.buffer)) {
-            if (!platform::FileExists(lock)) continue;
-            const absl::StatusOr<bool> held = platform::FileLock::IsHeld(lock);
-            left.push_back(absl::StrCat(
-                lock, held.ok() && *held ? " (held)" : " (not held)"));
-          }
-          if (!left.empty()) {
-            return Failed(absl::StrCat("lock files remain after ",
-                                       state.cycles_done,
-                                       " cycles: ", absl::StrJoin(left, ", ")));
-          }
-          return absl::OkStatus();
+          return ExpectNoLockFiles(state.buffer, state.cycles_done);
         });
 
 ZB_STEP(kThen, "system should remain stable",
@@ -558,8 +569,17 @@ const ChurnState& ChurnOrFail(StepContext& context) {
   if (state.cycles_done == 0) throw StepFailure("no cycle has run");
   if (BackgroundTask* connector = context.tasks().Find(kConnectorTask)) {
     connector->RequestStop();
-    if (!connector->WaitFor(absl::Seconds(10)).has_value()) {
-      throw StepFailure("the connecting writer does not stop");
+    constexpr absl::Duration kStopTimeout = absl::Seconds(10);
+    if (!connector->WaitFor(kStopTimeout).has_value()) {
+      uint64_t attempts = 0;
+      if (state.tally != nullptr) {
+        std::lock_guard lock(state.tally->mutex);
+        attempts = state.tally->attempts;
+      }
+      throw StepFailure(
+          absl::StrCat("the connecting writer does not stop within ",
+                       absl::FormatDuration(kStopTimeout), " after ", attempts,
+                       " connection attempts"));
     }
   }
   return state;
@@ -568,27 +588,14 @@ const ChurnState& ChurnOrFail(StepContext& context) {
 ZB_STEP(kThen, "the test should verify no resource leaks",
         [](StepContext& context) -> absl::Status {
           const ChurnState& state = ChurnOrFail(context);
-          const std::string when =
-              absl::StrCat("After ", state.cycles_done, " cycles");
-          if (absl::Status none = ExpectNothingNaming(state.buffer, when);
-              !none.ok()) {
-            return none;
-          }
-          return ExpectHandlesBack(state.handles_before, when);
+          return ExpectCyclesLeftNothing(state.buffer, state.cycles_done,
+                                         state.handles_before);
         });
 
 ZB_STEP(kThen, "the test should verify lock files cleaned up",
         [](StepContext& context) -> absl::Status {
           const ChurnState& state = ChurnOrFail(context);
-          std::vector<std::string> left;
-          for (const std::string& lock : LockFilePaths(state.buffer)) {
-            if (platform::FileExists(lock)) left.push_back(lock);
-          }
-          if (!left.empty()) {
-            return Failed(
-                absl::StrCat("lock files remain: ", absl::StrJoin(left, ", ")));
-          }
-          return absl::OkStatus();
+          return ExpectNoLockFiles(state.buffer, state.cycles_done);
         });
 
 ZB_STEP(kThen, "the system should handle writer connection attempts gracefully",

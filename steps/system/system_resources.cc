@@ -4,6 +4,7 @@
 // created must leave nothing behind (7.1, never run by Harmony).
 // Sentences and semantics: step-catalog section 3.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -131,7 +132,9 @@ ZB_STEP(kThen,
                                        kReadTimeout.count(), " ms"));
           }
           if (state.signals_before_read == 0) {
-            return Failed("a frame was readable while sem-w carried no signal");
+            return Failed(absl::StrCat(
+                "frame ", frame.sequence(), " (", frame.size(),
+                " bytes) was readable while sem-w counted 0 signals"));
           }
           state.read = true;
           state.sequence = frame.sequence();
@@ -194,8 +197,20 @@ ZB_STEP(kThen, "no partially visible writes should occur",
 
 // 7.4: byte-exact frames of every size
 
+// The frames 7.4 writes, in order: the reading side checks that exactly
+// these arrived, so a frame lost, duplicated or reordered fails the
+// scenario as surely as a wrong byte.
+constexpr std::array<size_t, 4> kPatternFrameSizes = {1, 1 << 10, 1 << 20,
+                                                      10 << 20};
+
+struct PatternWriteState {
+  std::vector<size_t> sizes;
+};
+
 struct PatternCheckState {
   std::vector<std::string> frames_checked;  // "frame 3: 1048576 bytes"
+  std::vector<size_t> sizes;
+  std::vector<uint64_t> sequences;
   std::vector<std::string> mismatches;
 };
 
@@ -204,10 +219,37 @@ ZB_STEP(kWhen,
         "incrementing pattern",
         [](StepContext& context, const std::string&,
            uint64_t size) -> absl::Status {
+          Writer& writer = context.State<Endpoints>().writer();
           // byte[i] = i % 256, the pattern of sequence 0 (step-catalog 2.2).
-          context.State<Endpoints>().writer().write_frame(MakePattern(size, 0));
+          writer.write_frame(MakePattern(size, 0));
+          std::vector<size_t>& sizes = context.State<PatternWriteState>().sizes;
+          sizes.push_back(size);
+          context.log().Info(absl::StrCat(
+              "Wrote frame ", writer.frames_written(), " of ", size,
+              " bytes; sizes written so far: ", absl::StrJoin(sizes, ", ")));
           return absl::OkStatus();
         });
+
+// OK when the frames checked are exactly kPatternFrameSizes with contiguous
+// sequence numbers.
+absl::Status ExpectPatternFrames(const PatternCheckState& state) {
+  const std::vector<size_t> expected(kPatternFrameSizes.begin(),
+                                     kPatternFrameSizes.end());
+  if (state.sizes != expected) {
+    return Failed(absl::StrCat(
+        state.sizes.size(), " frames of [", absl::StrJoin(state.sizes, ", "),
+        "] bytes arrived, expected ", expected.size(), " of [",
+        absl::StrJoin(expected, ", "), "] bytes in that order"));
+  }
+  for (size_t i = 1; i < state.sequences.size(); ++i) {
+    if (state.sequences[i] != state.sequences[i - 1] + 1) {
+      return Failed(absl::StrCat("the frames arrived with sequence numbers [",
+                                 absl::StrJoin(state.sequences, ", "),
+                                 "], not one after another"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 ZB_STEP(
     kThen,
@@ -229,6 +271,8 @@ ZB_STEP(
         }
         state.frames_checked.push_back(absl::StrCat(
             "frame ", frame.sequence(), ": ", frame.size(), " bytes"));
+        state.sizes.push_back(frame.size());
+        state.sequences.push_back(frame.sequence());
         if (std::optional<size_t> bad = FindPatternMismatch(frame.span(), 0)) {
           state.mismatches.push_back(absl::StrCat(
               "frame ", frame.sequence(), " (", frame.size(), " bytes) byte ",
@@ -241,7 +285,7 @@ ZB_STEP(
       if (!state.mismatches.empty()) {
         return Failed(absl::StrJoin(state.mismatches, "; "));
       }
-      return absl::OkStatus();
+      return ExpectPatternFrames(state);
     });
 
 ZB_STEP(kThen, "no data corruption should be detected",

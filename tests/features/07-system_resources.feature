@@ -1,8 +1,9 @@
 # Our scenario suite for feature 07, in upstream's sentences. Upstream's 7.2
-# (exhausting the machine's shared-memory segments) is left out: the limit is
-# what /dev/shm holds, which every process on the machine shares, so the
-# test would break whatever else runs. Harmony never runs 7.1; our runner
-# runs it in one process.
+# (exhausting the machine's shared-memory segments), which Harmony never
+# runs, is left out: Linux counts no segments, so the limit is what the
+# /dev/shm file system holds, which every process on the machine shares,
+# and reaching it would break whatever else runs. Harmony never runs 7.1
+# either; our runner runs it in one process.
 Feature: System resources
     How a buffer uses the operating system's resources: what a reader sees
     of a record published through shared memory, whether large frames survive

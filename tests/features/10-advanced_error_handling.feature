@@ -3,9 +3,11 @@
 # shared memory, a peer process stopped mid-operation, a writer running as
 # another OS user. Sentences, their order and the scenario numbers follow
 # upstream feature 10, because Harmony's routing depends on them. Upstream's
-# 10.5 (exhausting the system's semaphores) is left out: Linux sets no limit
-# on named semaphores short of filling /dev/shm, which every process on the
-# machine shares.
+# 10.5 (exhausting the system's semaphores), which Harmony never runs, is
+# left out: Linux counts no named semaphores; each is a small file in
+# /dev/shm, so the limit is what that file system holds, shared by every
+# process on the machine (or one process's vm.max_map_count mappings), and
+# reaching it would break whatever else runs.
 Feature: Failures half-way, damaged frames and peers that vanish
     A creation that fails half-way leaves nothing behind, damaged frame
     headers are refused without moving the reader, the survivor of a peer's

@@ -1,7 +1,9 @@
 # Our scenario suite for feature 11, in upstream's sentences. Upstream's 11.4
-# (creating buffers until the system refuses) is left out for the reason
-# 7.2 is: the limit is the machine's shared /dev/shm. Harmony never runs
-# 11.5; our runner runs it in one process.
+# (creating buffers until the system refuses), which Harmony never runs, is
+# left out for the reason 7.2 is: a buffer's segment and semaphores are
+# files in /dev/shm, so the limit is what that file system holds, which
+# every process on the machine shares. Harmony never runs 11.5 either; our
+# runner runs it in one process.
 @stress-test
 @long-running
 Feature: Stress and endurance
