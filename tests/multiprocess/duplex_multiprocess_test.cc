@@ -124,7 +124,9 @@ TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
   ASSERT_TRUE(reported.has_value()) << errors.Describe();
   EXPECT_THAT(*reported, HasSubstr("can never be written"));
 
-  client.Finish();  // the client leaves; the next one is served
+  // The client leaves; the next one is served.
+  const absl::Status finished = client.Finish();
+  ASSERT_TRUE(finished.ok()) << finished;
   PeerProcess& next = StartPeer();
   ASSERT_EQ(Ask(next, absl::StrCat("client ", channel)), "ok");
   ASSERT_EQ(Ask(next, "send 2 700000"), "ok 2");
