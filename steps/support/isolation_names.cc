@@ -26,8 +26,8 @@ IsolationNames::IsolationNames()
       feature_id_(PositiveFromEnvironment("HARMONY_FEATURE_ID")) {}
 
 void IsolationNames::Configure(uint64_t host_pid, uint64_t feature_id) {
-  if (host_pid > 0) host_pid_ = host_pid;
-  if (feature_id > 0) feature_id_ = feature_id;
+  if (!host_pid_.has_value() && host_pid > 0) host_pid_ = host_pid;
+  if (!feature_id_.has_value() && feature_id > 0) feature_id_ = feature_id;
   names_.clear();
 }
 

@@ -16,10 +16,13 @@ namespace zerobuffer::steps {
 class IsolationNames {
  public:
   // Takes the host PID and feature id from HARMONY_HOST_PID and
-  // HARMONY_FEATURE_ID; `Configure` overrides them with the values of
-  // Harmony's initialize request.
+  // HARMONY_FEATURE_ID.
   IsolationNames();
 
+  // The values of Harmony's initialize request, used only where the
+  // environment gave none: the upstream serves name buffers from the
+  // environment alone, and a C++ process must meet them at the same name
+  // even if a tool sent other values in initialize.
   void Configure(uint64_t host_pid, uint64_t feature_id);
 
   // Cached, so every step of a process sees one name. Without a host PID

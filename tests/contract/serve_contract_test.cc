@@ -105,6 +105,19 @@ TEST_F(ServeContractTest, BuffersGetTheHarmonyIsolationName) {
       << "resetting the environment releases the buffer";
 }
 
+// The upstream serves name buffers from the environment alone; a C++
+// process must meet them there even if initialize says otherwise.
+TEST_F(ServeContractTest, TheEnvironmentWinsOverInitializeForNames) {
+  Json params = InitializeParams("reader");
+  params[0]["HostPid"] = FakeHostPid() + 1;
+  params[0]["FeatureId"] = 7;
+  CallOk(3, "initialize", params);
+  const std::string name = BufferName("environment");
+  EXPECT_EQ(StepResult(CreateBufferStep(name))["Success"], true);
+  EXPECT_TRUE(platform::SharedMemory::Open(PhysicalName(name)).ok())
+      << "expected the buffer at " << PhysicalName(name);
+}
+
 TEST_F(ServeContractTest, AFailingStepIsAResultNotAnRpcError) {
   CallOk(3, "initialize", InitializeParams("reader"));
   const Json unknown =
