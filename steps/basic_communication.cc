@@ -14,13 +14,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "steps/context.h"
 #include "steps/registry.h"
 #include "steps/step_failure.h"
 #include "steps/support/captured_error.h"
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
+#include "steps/support/scoped_write_timeout.h"
 #include "steps/support/stream_state.h"
+#include "steps/support/write_when_room.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::steps {
@@ -68,27 +72,11 @@ absl::Status ExpectPattern(std::span<const std::byte> data, uint64_t sequence,
 // Writes one frame with the given timeout; false when the ring stayed full.
 bool TryWrite(Writer& writer, const std::vector<std::byte>& frame,
               milliseconds timeout) {
-  writer.set_write_timeout(timeout);
+  ScopedWriteTimeout scoped(writer, absl::FromChrono(timeout));
   try {
     writer.write_frame(frame);
   } catch (const BufferFullException&) {
-    writer.set_write_timeout(kDefaultWriteTimeout);
     return false;
-  }
-  writer.set_write_timeout(kDefaultWriteTimeout);
-  return true;
-}
-
-// Writes one frame, waiting for room up to the default write timeout in
-// short slices, so that a stop request (the scenario ending, stdin closing)
-// is seen at once even when nobody reads. False when stopped or timed out.
-bool WriteUnlessStopped(Writer& writer, const std::vector<std::byte>& frame,
-                        const std::stop_token& stop) {
-  const auto give_up = std::chrono::steady_clock::now() + kDefaultWriteTimeout;
-  while (!TryWrite(writer, frame, kStopCheckInterval)) {
-    if (stop.stop_requested() || std::chrono::steady_clock::now() >= give_up) {
-      return false;
-    }
   }
   return true;
 }
@@ -441,8 +429,14 @@ ZB_STEP(kWhen,
                 std::vector<std::byte> frame(size);
                 for (uint64_t sequence = 1; sequence <= count; ++sequence) {
                   FillPattern(frame, sequence);
+                  // Short slices, so that a stop request (the scenario
+                  // ending, stdin closing) is seen at once even when nobody
+                  // reads.
                   if (stop.stop_requested() ||
-                      !WriteUnlessStopped(*writer, frame, stop)) {
+                      !WriteWhenRoom(
+                          *writer, frame, stop,
+                          absl::Now() + absl::FromChrono(kDefaultWriteTimeout),
+                          nullptr, absl::FromChrono(kStopCheckInterval))) {
                     if (stop.stop_requested()) {
                       return absl::CancelledError(absl::StrCat(
                           "writer stopped after ", sequence - 1, " frames"));

@@ -11,8 +11,9 @@
 //                per frame given up    flow.Abandoned(sequence, why);
 //                when the loop ends    flow.EndWriting(FlowEnd::k..., detail);
 //                Run it as context.tasks() task FrameFlow::kWriterTask, and
-//                write with WriteWhenRoom below, so that a stop request ends
-//                a write blocked on a full ring within one slice.
+//                write with WriteWhenRoom (steps/support/write_when_room.h),
+//                so that a stop request ends a write blocked on a full ring
+//                within one slice.
 //   reader loop  flow.BeginReading(reader.name());
 //                per frame read        flow.Read(sequence);
 //                per broken frame      flow.Problem(what);  (bad payload,
@@ -36,17 +37,12 @@
 #ifndef ZEROBUFFER_STEPS_EDGE_CASES_FRAME_FLOW_H_
 #define ZEROBUFFER_STEPS_EDGE_CASES_FRAME_FLOW_H_
 
-#include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <mutex>
-#include <span>
-#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
-#include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::steps {
 
@@ -111,19 +107,6 @@ class FrameFlow {
   FlowRecord writing_;
   FlowRecord reading_;
 };
-
-// Writes `frame`, waiting for room however long the reader takes, in slices
-// of `slice` so that `stop` (or `give_up`) is noticed between them; true once
-// written, false when stopped or past `give_up` first. Library errors
-// propagate, including the BufferFullException for a frame that can never
-// be placed at the current write position (protocol.md 6.2). `waited` is
-// called after every slice that ended without room. The writer's write
-// timeout is restored afterwards.
-bool WriteWhenRoom(Writer& writer, std::span<const std::byte> frame,
-                   std::stop_token stop,
-                   absl::Time give_up = absl::InfiniteFuture(),
-                   const std::function<void()>& waited = nullptr,
-                   absl::Duration slice = absl::Milliseconds(100));
 
 }  // namespace zerobuffer::steps
 

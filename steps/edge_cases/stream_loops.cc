@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "steps/step_failure.h"
+#include "steps/support/write_when_room.h"
 
 namespace zerobuffer::steps {
 namespace {

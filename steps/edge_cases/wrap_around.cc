@@ -20,6 +20,7 @@
 #include "steps/support/data_patterns.h"
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
+#include "steps/support/write_when_room.h"
 #include "zerobuffer/free_space.h"
 #include "zerobuffer/zerobuffer.h"
 

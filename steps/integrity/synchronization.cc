@@ -26,6 +26,7 @@
 #include "steps/support/endpoints.h"
 #include "steps/support/segment_access.h"
 #include "steps/support/stream_state.h"
+#include "steps/support/write_when_room.h"
 #include "zerobuffer/free_space.h"
 #include "zerobuffer/zerobuffer.h"
 
