@@ -5,6 +5,8 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "platform/paths.h"
 #include "platform/process.h"
 #include "zerobuffer/errors.h"
@@ -22,6 +24,30 @@ constexpr uint64_t kMaxBlockSize = uint64_t{1} << 61;
 // C# addresses segments with int offsets.
 constexpr uint64_t kLargestSegmentForCSharp = (uint64_t{1} << 31) - 1;
 
+// A stale scan or a closing writer removing a dead reader's objects holds
+// that buffer's lock files for a moment; a reader creating the same name
+// then waits this long for them rather than taking the holder for a live
+// reader.
+constexpr absl::Duration kRemovalGrace = absl::Milliseconds(500);
+constexpr absl::Duration kRemovalPoll = absl::Milliseconds(1);
+
+// The lock file `path` of buffer `name`, retried while another process
+// holds it but the buffer names no live reader (see kRemovalGrace).
+absl::StatusOr<platform::FileLock> AcquireLock(const std::string& name,
+                                               const std::string& path,
+                                               const ReaderOptions& options) {
+  const absl::Time give_up = absl::Now() + kRemovalGrace;
+  while (true) {
+    absl::StatusOr<platform::FileLock> lock =
+        platform::FileLock::Acquire(path, options.permissions);
+    if (lock.ok() || !absl::IsUnavailable(lock.status()) ||
+        !ReaderLooksGone(name) || absl::Now() >= give_up) {
+      return lock;
+    }
+    absl::SleepFor(kRemovalPoll);
+  }
+}
+
 std::vector<platform::FileLock> AcquireLocks(const std::string& name,
                                              const ReaderOptions& options) {
   const std::vector<std::string> directories = LockDirectories();
@@ -35,7 +61,7 @@ std::vector<platform::FileLock> AcquireLocks(const std::string& name,
     absl::Status status = platform::EnsureDirectory(directories[i]);
     if (status.ok()) {
       absl::StatusOr<platform::FileLock> lock =
-          platform::FileLock::Acquire(paths[i], options.permissions);
+          AcquireLock(name, paths[i], options);
       if (lock.ok()) {
         locks.push_back(*std::move(lock));
         continue;

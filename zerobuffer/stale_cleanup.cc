@@ -99,6 +99,11 @@ bool UnlinkBufferObjects(const std::string& name) {
   return removed;
 }
 
+bool ReaderLooksGone(const std::string& name) {
+  std::optional<OIEB> oieb;
+  return OwnersLookGone(name, AbandonmentRule::kReaderGone, oieb);
+}
+
 bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule,
                              StaleCleanupReport* report,
                              std::span<const platform::FileLock> held_here) {

@@ -62,6 +62,12 @@ bool RemoveBufferIfAbandoned(
     StaleCleanupReport* report = nullptr,
     std::span<const platform::FileLock> held_here = {});
 
+// Whether buffer `name` names no live reader: its segment is missing, too
+// small for an OIEB, or its reader PID is not alive. A reader that has
+// created its segment but not yet published its PID looks gone too, for the
+// moment it takes to publish it.
+bool ReaderLooksGone(const std::string& name);
+
 // Unlinks whichever of the segment and semaphores of `name` exist (a crash
 // can leave any subset behind); true when at least one did. Names only:
 // processes that have them mapped or open keep using them. Only for a

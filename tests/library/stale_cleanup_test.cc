@@ -5,8 +5,13 @@
 #include "zerobuffer/stale_cleanup.h"
 
 #include <fstream>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/file_lock.h"
@@ -151,6 +156,38 @@ TEST_F(StaleCleanupTest, AReaderRespectsALockFileItDoesNotTakeItself) {
               UnorderedElementsAreArray(AllObjectsOf(name)));
 
   UnlinkBufferObjects(name);
+}
+
+// A scan or a closing writer removing a dead reader's objects holds their
+// lock files for a moment; a reader creating the same name meanwhile must
+// wait for it, not take the holder for a live reader.
+TEST_F(StaleCleanupTest, AReaderOutwaitsTheRemovalOfADeadReadersBuffer) {
+  const std::string name = UniqueBufferName("removal");
+  CreateUnpublishedBuffer(name);
+  std::vector<platform::FileLock> remover;
+  for (size_t directory : {kPrimaryDirectory, kCompatDirectory}) {
+    absl::StatusOr<platform::FileLock> lock = HoldLockFile(name, directory);
+    ASSERT_TRUE(lock.ok()) << lock.status();
+    remover.push_back(*std::move(lock));
+  }
+
+  std::optional<std::string> failure;
+  std::thread reader_thread([&] {
+    try {
+      Reader reader(name, BufferConfig(0, 1024));
+    } catch (const ZeroBufferException& error) {
+      failure = error.what();
+    }
+  });
+  // The remover's moment: far shorter than the reader's patience, and the
+  // outcome is the same whether the reader starts before or after it.
+  absl::SleepFor(absl::Milliseconds(50));
+  UnlinkBufferObjects(name);
+  remover.clear();
+  reader_thread.join();
+
+  EXPECT_FALSE(failure.has_value()) << *failure;
+  EXPECT_THAT(FindLeftovers(name), IsEmpty());
 }
 
 }  // namespace
