@@ -26,4 +26,15 @@ OIEB OiebView::Snapshot() const {
   return copy;
 }
 
+void OiebView::Initialize(const SegmentLayout& layout,
+                          uint64_t reader_pid) const {
+  oieb_->oieb_size = kOiebSize;
+  oieb_->version = kCurrentProtocolVersion;
+  oieb_->metadata_size = layout.metadata_size;
+  oieb_->metadata_free_bytes = layout.metadata_size;
+  oieb_->payload_size = layout.payload_size;
+  oieb_->payload_free_bytes = layout.payload_size;
+  Store(&OIEB::reader_pid, reader_pid);
+}
+
 }  // namespace zerobuffer

@@ -56,8 +56,11 @@ class OiebView {
   // A field-by-field copy, each 8-byte field loaded atomically.
   OIEB Snapshot() const;
 
-  // For the one-time initialisation by the creating reader.
-  OIEB* raw() const { return oieb_; }
+  // The one-time initialisation by the creating reader, in a zero-filled
+  // segment of `layout` (protocol.md 3.2): every field that does not start
+  // at 0, with `reader_pid` published last, so that a writer that sees the
+  // PID sees a complete OIEB.
+  void Initialize(const SegmentLayout& layout, uint64_t reader_pid) const;
 
  private:
   std::atomic_ref<uint64_t> Ref(Field field) const {

@@ -130,21 +130,6 @@ platform::NamedSemaphore CreateSemaphore(const std::string& semaphore_name,
   }
 }
 
-void InitializeOieb(const platform::SharedMemory& segment,
-                    const SegmentLayout& layout) {
-  OiebView oieb(segment.data());
-  // The segment starts zeroed; fill in everything that is not 0.
-  OIEB& fields = *oieb.raw();
-  fields.oieb_size = kOiebSize;
-  fields.version = kCurrentProtocolVersion;
-  fields.metadata_size = layout.metadata_size;
-  fields.metadata_free_bytes = layout.metadata_size;
-  fields.payload_size = layout.payload_size;
-  fields.payload_free_bytes = layout.payload_size;
-  // Published last: a writer that sees our PID sees a complete OIEB.
-  oieb.Store(&OIEB::reader_pid, platform::CurrentProcessId());
-}
-
 }  // namespace
 
 SegmentLayout LayoutFor(const BufferConfig& config) {
@@ -189,7 +174,7 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
   platform::NamedSemaphore read_semaphore =
       CreateSemaphore(names.read_semaphore, options);
 
-  InitializeOieb(segment, layout);
+  OiebView(segment.data()).Initialize(layout, platform::CurrentProcessId());
   std::move(remove_segment).Cancel();
   std::move(remove_write_semaphore).Cancel();
   return OwnedBuffer{layout,

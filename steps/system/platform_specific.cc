@@ -452,17 +452,9 @@ ZB_STEP(kGiven, "create orphaned shared memory for '([^']*)'",
               platform::SharedMemory::CreateExclusive(name,
                                                       layout.total_size());
           if (!segment.ok()) return Failed(segment.status().ToString());
-          // The OIEB a reader writes at creation (protocol.md 3.2), naming
-          // the dead process as its reader.
-          const OiebView oieb(segment->data());
-          OIEB& fields = *oieb.raw();
-          fields.oieb_size = kOiebSize;
-          fields.version = kCurrentProtocolVersion;
-          fields.metadata_size = layout.metadata_size;
-          fields.metadata_free_bytes = layout.metadata_size;
-          fields.payload_size = layout.payload_size;
-          fields.payload_free_bytes = layout.payload_size;
-          oieb.Store(&OIEB::reader_pid, state.dead_reader);
+          // The OIEB a reader writes at creation, naming the dead process
+          // as its reader.
+          OiebView(segment->data()).Initialize(layout, state.dead_reader);
           context.log().Info(absl::StrCat(
               "Left segment '", name, "' (", layout.total_size(),
               " bytes) owned by dead process ", state.dead_reader));
