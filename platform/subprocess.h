@@ -34,8 +34,6 @@ struct SubprocessOptions {
   bool pipe_stdin = false;
   bool pipe_stdout = false;
   bool pipe_stderr = false;
-  // Working directory; empty inherits ours.
-  std::string working_directory;
 };
 
 class Subprocess {
@@ -57,8 +55,6 @@ class Subprocess {
 
   // SIGKILL: the child dies at once without cleaning up, like a crash.
   void KillAbruptly();
-  // SIGTERM: asks the child to finish.
-  void Terminate();
 
   // The exit status if the child has ended (and reaps it), else nullopt.
   std::optional<ExitStatus> TryWait();

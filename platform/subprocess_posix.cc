@@ -95,10 +95,6 @@ absl::StatusOr<Subprocess> Subprocess::Spawn(const SubprocessOptions& options) {
     connected = connect(options.pipe_stderr, STDERR_FILENO, stderr_pipe, false,
                         child.stderr_);
   }
-  if (connected.ok() && !options.working_directory.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions,
-                                         options.working_directory.c_str());
-  }
   if (!connected.ok()) {
     posix_spawn_file_actions_destroy(&actions);
     return connected;
@@ -170,10 +166,6 @@ void Subprocess::Release() {
 
 void Subprocess::KillAbruptly() {
   if (!exit_status_.has_value()) kill(static_cast<pid_t>(pid_), SIGKILL);
-}
-
-void Subprocess::Terminate() {
-  if (!exit_status_.has_value()) kill(static_cast<pid_t>(pid_), SIGTERM);
 }
 
 std::optional<ExitStatus> Subprocess::TryWait() {

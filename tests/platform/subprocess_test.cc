@@ -1,5 +1,5 @@
-// Subprocess on POSIX: spawning with piped streams, environment and working
-// directory, exit statuses, waiting, killing and clean-up on destruction.
+// Subprocess on POSIX: spawning with piped streams and environment, exit
+// statuses, waiting, killing and clean-up on destruction.
 
 #include "platform/subprocess.h"
 
@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -113,31 +112,6 @@ TEST_F(SubprocessTest, EnvironmentOverridesReachTheChild) {
   EXPECT_TRUE(child->Wait().success());
 }
 
-TEST_F(SubprocessTest, WorkingDirectoryIsApplied) {
-  const std::string directory = MakeTempDirectory();
-  ASSERT_FALSE(directory.empty());
-  SubprocessOptions options = Command({"/bin/pwd"});
-  options.working_directory = directory;
-  options.pipe_stdout = true;
-  absl::StatusOr<Subprocess> child = Subprocess::Spawn(options);
-  ASSERT_TRUE(child.ok()) << child.status();
-  absl::StatusOr<std::string> output =
-      PipeReader(&child->stdout_pipe()).ReadToEnd(kGenerousTimeout);
-  ASSERT_TRUE(output.ok()) << output.status();
-  // /bin/pwd prints the physical path.
-  EXPECT_EQ(*output, std::filesystem::canonical(directory).string() + "\n");
-  EXPECT_TRUE(child->Wait().success());
-}
-
-TEST_F(SubprocessTest, MissingWorkingDirectoryFailsTheSpawn) {
-  const std::string directory = MakeTempDirectory();
-  ASSERT_FALSE(directory.empty());
-  SubprocessOptions options = Command({"/bin/pwd"});
-  options.working_directory = directory + "/missing";
-  absl::StatusOr<Subprocess> child = Subprocess::Spawn(options);
-  EXPECT_FALSE(child.ok());
-}
-
 TEST_F(SubprocessTest, KillAbruptlyEndsWithSignal9) {
   absl::StatusOr<Subprocess> child =
       Subprocess::Spawn(Command({"/bin/sleep", "60"}));
@@ -151,15 +125,6 @@ TEST_F(SubprocessTest, KillAbruptlyEndsWithSignal9) {
   // The status is kept once reaped, and killing a reaped child is a no-op.
   child->KillAbruptly();
   EXPECT_EQ(child->Wait().signal, 9);
-}
-
-TEST_F(SubprocessTest, TerminateEndsWithSigterm) {
-  absl::StatusOr<Subprocess> child =
-      Subprocess::Spawn(Command({"/bin/sleep", "60"}));
-  ASSERT_TRUE(child.ok()) << child.status();
-  child->Terminate();
-  const ExitStatus status = child->Wait();
-  EXPECT_EQ(status.signal, SIGTERM) << status.ToString();
 }
 
 // A server that ignores SIGPIPE for itself must not hand that on: the child
