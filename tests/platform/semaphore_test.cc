@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/paths.h"
+#include "platform/testing/file_modes.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/unique_names.h"
 
@@ -192,7 +193,7 @@ TEST_F(SemaphoreTest, PostAtMaximumIsResourceExhausted) {
 }
 
 TEST_F(SemaphoreTest, PermissionsAreAppliedExactly) {
-  const ScopedUmask strict(0077);
+  const platform::testing::ScopedUmask strict(0077);
   for (const uint32_t mode : {0600u, 0666u, 0640u}) {
     SCOPED_TRACE(::testing::Message() << "mode 0" << std::oct << mode);
     const std::string name = UniqueBufferName("sem-mode");

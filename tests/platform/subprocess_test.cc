@@ -3,11 +3,6 @@
 
 #include "platform/subprocess.h"
 
-#include <sys/wait.h>
-
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,6 +13,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/process.h"
+#include "platform/testing/children.h"
+#include "platform/testing/environment.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/pipe_reader.h"
 
@@ -27,6 +24,8 @@ namespace {
 using platform::ExitStatus;
 using platform::Subprocess;
 using platform::SubprocessOptions;
+using platform::testing::IsUnreapedChild;
+using platform::testing::ScopedEnvironmentVariable;
 using ::testing::HasSubstr;
 
 class SubprocessTest : public LeakCheckedTest {};
@@ -93,8 +92,10 @@ TEST_F(SubprocessTest, StdinAndStderrPipes) {
 TEST_F(SubprocessTest, EnvironmentOverridesReachTheChild) {
   // One variable set here and overridden, one set here and inherited, one
   // new: the child sees the overrides on top of our environment.
-  setenv("ZB_PLATFORM_TEST_OVERRIDDEN", "parent", 1);
-  setenv("ZB_PLATFORM_TEST_INHERITED", "inherited", 1);
+  const ScopedEnvironmentVariable overridden("ZB_PLATFORM_TEST_OVERRIDDEN",
+                                             "parent");
+  const ScopedEnvironmentVariable inherited("ZB_PLATFORM_TEST_INHERITED",
+                                            "inherited");
   SubprocessOptions options =
       Shell(R"(printf '%s|%s|%s' "$ZB_X" "$ZB_PLATFORM_TEST_OVERRIDDEN" )"
             R"("$ZB_PLATFORM_TEST_INHERITED")");
@@ -102,8 +103,6 @@ TEST_F(SubprocessTest, EnvironmentOverridesReachTheChild) {
                          {"ZB_PLATFORM_TEST_OVERRIDDEN", "child"}};
   options.pipe_stdout = true;
   absl::StatusOr<Subprocess> child = Subprocess::Spawn(options);
-  unsetenv("ZB_PLATFORM_TEST_OVERRIDDEN");
-  unsetenv("ZB_PLATFORM_TEST_INHERITED");
   ASSERT_TRUE(child.ok()) << child.status();
   absl::StatusOr<std::string> output =
       PipeReader(&child->stdout_pipe()).ReadToEnd(kGenerousTimeout);
@@ -134,7 +133,7 @@ TEST_F(SubprocessTest, ChildrenStartWithDefaultSignalHandling) {
   absl::StatusOr<Subprocess> child =
       Subprocess::Spawn(Command({"/bin/sh", "-c", "kill -PIPE $$; exit 0"}));
   ASSERT_TRUE(child.ok()) << child.status();
-  EXPECT_EQ(child->Wait().signal, SIGPIPE);
+  EXPECT_EQ(child->Wait().signal, platform::testing::kBrokenPipeSignal);
 }
 
 TEST_F(SubprocessTest, WaitForTimesOutOnRunningChild) {
@@ -162,9 +161,7 @@ TEST_F(SubprocessTest, DestructionKillsAndReapsRunningChild) {
   }
   EXPECT_FALSE(platform::IsProcessAlive(pid));
   // Reaped, not left a zombie: it is no longer our child at all.
-  errno = 0;
-  EXPECT_EQ(waitpid(static_cast<pid_t>(pid), nullptr, WNOHANG), -1);
-  EXPECT_EQ(errno, ECHILD);
+  EXPECT_FALSE(IsUnreapedChild(pid));
 }
 
 TEST_F(SubprocessTest, MoveAssignmentReleasesThePreviousChild) {
@@ -176,12 +173,11 @@ TEST_F(SubprocessTest, MoveAssignmentReleasesThePreviousChild) {
   const platform::ProcessId first_pid = first->pid();
   const platform::ProcessId second_pid = second->pid();
 
+  ASSERT_TRUE(IsUnreapedChild(first_pid));
   *first = *std::move(second);
   EXPECT_EQ(first->pid(), second_pid);
-  errno = 0;
-  EXPECT_EQ(waitpid(static_cast<pid_t>(first_pid), nullptr, WNOHANG), -1)
+  EXPECT_FALSE(IsUnreapedChild(first_pid))
       << "the replaced child was not reaped";
-  EXPECT_EQ(errno, ECHILD);
   EXPECT_EQ(first->Wait().exit_code, 4);
 }
 
