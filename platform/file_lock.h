@@ -3,6 +3,12 @@
 // The protocol uses whole-file exclusive locks that die with their process:
 // flock(2) on POSIX (not fcntl record locks, which flock holders cannot see)
 // and an exclusive share mode with delete-on-close on Windows.
+//
+// Neither mechanism can look at a lock without taking it, so IsHeld and
+// TryRemoveStale probe by locking the file for the moment the probe lasts.
+// An Acquire by another process in that moment fails with kUnavailable as
+// if the file were owned; a caller that races with probes (stale cleanup
+// of other readers) tells the two apart by trying again.
 
 #ifndef ZEROBUFFER_PLATFORM_FILE_LOCK_H_
 #define ZEROBUFFER_PLATFORM_FILE_LOCK_H_

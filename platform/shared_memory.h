@@ -52,14 +52,22 @@ class SharedMemory {
   size_t size() const { return size_; }
 
  private:
-  SharedMemory(std::byte* data, size_t size, intptr_t handle)
-      : data_(data), size_(size), handle_(handle) {}
+#if defined(_WIN32)
+  SharedMemory(std::byte* data, size_t size, intptr_t section)
+      : data_(data), size_(size), section_(section) {}
+#else
+  SharedMemory(std::byte* data, size_t size) : data_(data), size_(size) {}
+#endif
   void Release();
 
   std::byte* data_ = nullptr;
   size_t size_ = 0;
-  // The OS handle kept open for the mapping's lifetime (-1 / null when none).
-  intptr_t handle_ = -1;
+#if defined(_WIN32)
+  // The section's HANDLE. A named Win32 object loses its name when its last
+  // handle closes, whatever views remain, so ours stays open as long as the
+  // mapping. On POSIX the mapping alone keeps the segment and its name.
+  intptr_t section_ = 0;
+#endif
 };
 
 }  // namespace zerobuffer::platform

@@ -89,14 +89,14 @@ std::optional<std::string> SharedMemory::FilesystemPath(
 SharedMemory::SharedMemory(SharedMemory&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      handle_(std::exchange(other.handle_, -1)) {}
+      section_(std::exchange(other.section_, 0)) {}
 
 SharedMemory& SharedMemory::operator=(SharedMemory&& other) noexcept {
   if (this != &other) {
     Release();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
-    handle_ = std::exchange(other.handle_, -1);
+    section_ = std::exchange(other.section_, 0);
   }
   return *this;
 }
@@ -105,10 +105,10 @@ SharedMemory::~SharedMemory() { Release(); }
 
 void SharedMemory::Release() {
   if (data_ != nullptr) UnmapViewOfFile(data_);
-  if (handle_ != -1) CloseHandle(reinterpret_cast<HANDLE>(handle_));
+  if (section_ != 0) CloseHandle(reinterpret_cast<HANDLE>(section_));
   data_ = nullptr;
   size_ = 0;
-  handle_ = -1;
+  section_ = 0;
 }
 
 }  // namespace zerobuffer::platform

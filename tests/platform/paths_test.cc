@@ -66,7 +66,7 @@ TEST_F(PathsTest, JoinPathAddsExactlyOneSeparator) {
   EXPECT_EQ(JoinPath("", "a.lock"), "a.lock") << "no directory, no root";
 }
 
-TEST_F(PathsTest, EnsureDirectoryCreatesNestedWorldWritableDirectories) {
+TEST_F(PathsTest, EnsureDirectoryCreatesNestedSharedStickyDirectories) {
   const std::string root = MakeTempDirectory();
   ASSERT_FALSE(root.empty());
   // A umask that would strip the group and other bits, had EnsureDirectory
@@ -81,7 +81,8 @@ TEST_F(PathsTest, EnsureDirectoryCreatesNestedWorldWritableDirectories) {
   ASSERT_TRUE(made.ok()) << made;
   for (const std::string& dir : {a, b, c}) {
     EXPECT_TRUE(std::filesystem::is_directory(dir)) << dir;
-    EXPECT_EQ(PermissionBits(dir), 0777)
+    // World-writable and sticky, as /tmp.
+    EXPECT_EQ(PermissionBits(dir), 01777)
         << dir << std::oct << ": 0" << PermissionBits(dir);
   }
   // Directories it did not create keep their mode.
