@@ -15,7 +15,13 @@ namespace zerobuffer::platform {
 
 class NamedSemaphore {
  public:
-  enum class WaitResult { kAcquired, kTimedOut };
+  enum class WaitResult {
+    kAcquired,
+    kTimedOut,
+    // The OS refused the wait itself (EINVAL, WAIT_FAILED): the handle is
+    // not a usable semaphore. Waiting again will not help.
+    kFailed,
+  };
 
   // Creates `name` with count `initial`, failing with kAlreadyExists if it
   // exists. `permissions`, when set, is applied verbatim (umask bypassed).
@@ -46,7 +52,8 @@ class NamedSemaphore {
 
   // Decrements the count, blocking up to `timeout` (absl::InfiniteDuration()
   // blocks without limit). Measured on a monotonic clock; interrupted waits
-  // resume with the remaining time.
+  // resume with the remaining time. ThreadSanitizer sees every successful
+  // wait as synchronising with the post it consumed.
   WaitResult Wait(absl::Duration timeout);
 
   // Decrements the count if it is positive, without blocking.

@@ -103,7 +103,7 @@ NamedSemaphore::WaitResult NamedSemaphore::Wait(absl::Duration timeout) {
   if (timeout == absl::InfiniteDuration()) {
     return WaitForSingleObject(handle_, INFINITE) == WAIT_OBJECT_0
                ? WaitResult::kAcquired
-               : WaitResult::kTimedOut;
+               : WaitResult::kFailed;
   }
   // Rounded up, so that a sub-millisecond timeout still blocks rather than
   // polls. GetTickCount64 is monotonic, so wall-clock steps cannot stretch
@@ -124,7 +124,9 @@ NamedSemaphore::WaitResult NamedSemaphore::Wait(absl::Duration timeout) {
         if (remaining <= kMaxFiniteWaitMs) return WaitResult::kTimedOut;
         break;
       default:
-        return WaitResult::kTimedOut;
+        // WAIT_FAILED: the handle is no semaphore we may wait on. (A
+        // semaphore cannot be abandoned, so there is no WAIT_ABANDONED.)
+        return WaitResult::kFailed;
     }
   }
 }

@@ -116,6 +116,32 @@ TEST_F(SemaphoreTest, WaitReturnsAfterPostFromAnotherThread) {
   EXPECT_TRUE(NamedSemaphore::Unlink(name).ok());
 }
 
+// A post happens before the wait that takes its count: what the poster
+// wrote before posting, the waiter may read without other synchronisation.
+// The zerobuffer protocol relies on exactly that. Under --config=tsan this
+// fails with a data race report unless ThreadSanitizer sees the timed wait.
+TEST_F(SemaphoreTest, TimedWaitSeesWhatThePosterWrote) {
+  const std::string name = UniqueBufferName("sem-order");
+  absl::StatusOr<NamedSemaphore> sem = NamedSemaphore::CreateExclusive(name, 0);
+  ASSERT_TRUE(sem.ok()) << sem.status();
+  absl::StatusOr<NamedSemaphore> peer = NamedSemaphore::Open(name);
+  ASSERT_TRUE(peer.ok()) << peer.status();
+
+  int payload = 0;  // Deliberately not atomic.
+  absl::Status posted;
+  std::thread poster([&] {
+    payload = 42;
+    posted = peer->Post();
+  });
+  const WaitResult result = sem->Wait(kGenerousTimeout);
+  const int seen = payload;
+  poster.join();
+  EXPECT_TRUE(posted.ok()) << posted;
+  ASSERT_EQ(result, WaitResult::kAcquired);
+  EXPECT_EQ(seen, 42);
+  EXPECT_TRUE(NamedSemaphore::Unlink(name).ok());
+}
+
 TEST_F(SemaphoreTest, OpenSharesTheCounter) {
   const std::string name = UniqueBufferName("sem-open");
   absl::StatusOr<NamedSemaphore> created =
