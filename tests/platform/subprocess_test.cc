@@ -1,5 +1,6 @@
-// Subprocess on POSIX: spawning with piped streams and environment, exit
-// statuses, waiting, killing and clean-up on destruction.
+// Subprocess on POSIX: spawning with piped streams, environment and another
+// user's identity, exit statuses, waiting, killing and clean-up on
+// destruction.
 
 #include "platform/subprocess.h"
 
@@ -9,9 +10,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/privileges.h"
 #include "platform/process.h"
 #include "platform/testing/children.h"
 #include "platform/testing/environment.h"
@@ -24,6 +27,7 @@ namespace {
 using platform::ExitStatus;
 using platform::Subprocess;
 using platform::SubprocessOptions;
+using platform::UserIdentity;
 using platform::testing::IsUnreapedChild;
 using platform::testing::ScopedEnvironmentVariable;
 using ::testing::HasSubstr;
@@ -120,7 +124,7 @@ TEST_F(SubprocessTest, KillAbruptlyEndsWithSignal9) {
   EXPECT_EQ(status.signal, 9);
   EXPECT_EQ(status.exit_code, std::nullopt);
   EXPECT_FALSE(status.success());
-  EXPECT_THAT(status.ToString(), HasSubstr("signal 9"));
+  EXPECT_EQ(status.ToString(), "killed by signal 9 (SIGKILL)");
   // The status is kept once reaped, and killing a reaped child is a no-op.
   child->KillAbruptly();
   EXPECT_EQ(child->Wait().signal, 9);
@@ -179,6 +183,59 @@ TEST_F(SubprocessTest, MoveAssignmentReleasesThePreviousChild) {
   EXPECT_FALSE(IsUnreapedChild(first_pid))
       << "the replaced child was not reaped";
   EXPECT_EQ(first->Wait().exit_code, 4);
+}
+
+// Runs `id` (as `user`, when set) and returns what it printed: the
+// effective uid, the effective gid and all groups, one per line.
+absl::StatusOr<std::string> Identity(std::optional<UserIdentity> user) {
+  SubprocessOptions options =
+      Shell("/usr/bin/id -u && /usr/bin/id -g && /usr/bin/id -G");
+  options.pipe_stdout = true;
+  options.user = user;
+  absl::StatusOr<Subprocess> child = Subprocess::Spawn(options);
+  if (!child.ok()) return child.status();
+  absl::StatusOr<std::string> output =
+      PipeReader(&child->stdout_pipe()).ReadToEnd(kGenerousTimeout);
+  const ExitStatus status = child->Wait();
+  if (output.ok() && !status.success()) {
+    return absl::InternalError(absl::StrCat("id: ", status.ToString()));
+  }
+  return output;
+}
+
+TEST_F(SubprocessTest, BecomingTheUserWeAreTakesNoPrivilege) {
+  absl::StatusOr<UserIdentity> self = platform::CurrentUser();
+  ASSERT_TRUE(self.ok()) << self.status();
+  absl::StatusOr<std::string> as_self = Identity(*self);
+  ASSERT_TRUE(as_self.ok()) << as_self.status();
+  // Nothing changes, supplementary groups included.
+  absl::StatusOr<std::string> plain = Identity(std::nullopt);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(*as_self, *plain);
+  EXPECT_THAT(*as_self, ::testing::StartsWith(
+                            absl::StrCat(self->uid, "\n", self->gid, "\n")));
+}
+
+// The privileged half of SubprocessOptions::user: needs root, which may
+// become anyone. Without root it checks that the attempt is refused.
+TEST_F(SubprocessTest, ChildBecomesAnotherUserWithOnlyItsGroup) {
+  absl::StatusOr<UserIdentity> self = platform::CurrentUser();
+  ASSERT_TRUE(self.ok()) << self.status();
+  absl::StatusOr<UserIdentity> nobody = platform::LookupUser("nobody");
+  if (!nobody.ok()) GTEST_SKIP() << "no account 'nobody': " << nobody.status();
+  ASSERT_NE(nobody->uid, self->uid) << "the test runs as 'nobody'";
+
+  absl::StatusOr<std::string> identity = Identity(*nobody);
+  if (self->uid != 0) {
+    EXPECT_EQ(identity.status().code(), absl::StatusCode::kPermissionDenied)
+        << identity.status();
+    EXPECT_THAT(identity.status().message(), HasSubstr("cannot become uid"));
+    return;
+  }
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  // Supplementary groups dropped: the only group left is its own.
+  EXPECT_EQ(*identity, absl::StrCat(nobody->uid, "\n", nobody->gid, "\n",
+                                    nobody->gid, "\n"));
 }
 
 TEST_F(SubprocessTest, SpawnOfMissingProgramFails) {
