@@ -26,9 +26,10 @@ namespace zerobuffer::platform {
 class FileLock {
  public:
   // Creates or opens `path` and locks it exclusively without blocking.
-  // kUnavailable if another process holds the lock. Guards against a stale
-  // cleaner removing the file between open and lock: the lock is only
-  // returned once `path` still names the locked file.
+  // kUnavailable if another process holds the lock (or, on Windows, the file
+  // is being deleted). Guards against a stale cleaner removing the file
+  // between open and lock: the lock is only returned once `path` still names
+  // the locked file.
   static absl::StatusOr<FileLock> Acquire(
       const std::string& path,
       std::optional<uint32_t> permissions = std::nullopt);
@@ -38,7 +39,8 @@ class FileLock {
   // while the lock is held, so no other process can lock it in between.
   static absl::StatusOr<bool> TryRemoveStale(const std::string& path);
 
-  // Whether some process currently holds the lock on `path`.
+  // Whether some process currently holds the lock on `path`. A file being
+  // deleted (Windows) counts as held: it is not free to take.
   static absl::StatusOr<bool> IsHeld(const std::string& path);
 
   FileLock(FileLock&& other) noexcept;

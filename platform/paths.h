@@ -14,7 +14,9 @@ namespace zerobuffer::platform {
 
 // The directory the upstream C++ and Python implementations use:
 // /tmp/zerobuffer on POSIX (fixed, independent of $TMPDIR) and
-// %TEMP%\zerobuffer on Windows.
+// %TEMP%\zerobuffer on Windows. Should Windows not say where %TEMP% is, the
+// path names that failure in a form every file call rejects, so the first
+// use reports it.
 std::string PrimaryLockDirectory();
 
 // The directory the upstream C# implementation uses:

@@ -32,8 +32,10 @@ class NamedSemaphore {
   // Opens the existing semaphore `name`; kNotFound if missing.
   static absl::StatusOr<NamedSemaphore> Open(const std::string& name);
 
-  // Removes the name; open handles stay usable. kNotFound if missing. A no-op
-  // on Windows (kernel reference counting).
+  // Removes the name; open handles stay usable. kNotFound if missing.
+  // kUnimplemented on Windows, where names cannot outlive their objects: the
+  // kernel destroys a semaphore, name included, with its last handle, so a
+  // crashed owner leaves nothing behind and there is nothing to remove.
   static absl::Status Unlink(const std::string& name);
 
   // Where the semaphore appears in the file system

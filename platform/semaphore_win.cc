@@ -62,8 +62,11 @@ absl::StatusOr<NamedSemaphore> NamedSemaphore::Open(const std::string& name) {
   return NamedSemaphore(sem);
 }
 
-absl::Status NamedSemaphore::Unlink(const std::string& /*name*/) {
-  return absl::OkStatus();
+absl::Status NamedSemaphore::Unlink(const std::string& name) {
+  return absl::UnimplementedError(
+      absl::StrCat("semaphore \"", name,
+                   "\" has no name to remove on Windows: the "
+                   "kernel destroys it with its last handle"));
 }
 
 std::optional<std::string> NamedSemaphore::FilesystemPath(

@@ -32,8 +32,9 @@ class SharedMemory {
   static absl::StatusOr<SharedMemory> Open(const std::string& name);
 
   // Removes the name; existing mappings stay valid. kNotFound if missing.
-  // A no-op on Windows, where the kernel removes the object with its last
-  // handle.
+  // kUnimplemented on Windows, where names cannot outlive their objects: the
+  // kernel destroys a segment, name included, with its last handle, so a
+  // crashed owner leaves nothing behind and there is nothing to remove.
   static absl::Status Unlink(const std::string& name);
 
   // Where the segment appears in the file system (/dev/shm/<name> on Linux),

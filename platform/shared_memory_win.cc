@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "platform/shared_memory.h"
 #include "platform/win32_errors.h"
 
@@ -77,8 +78,11 @@ absl::StatusOr<SharedMemory> SharedMemory::Open(const std::string& name) {
                       reinterpret_cast<intptr_t>(mapping));
 }
 
-absl::Status SharedMemory::Unlink(const std::string& /*name*/) {
-  return absl::OkStatus();
+absl::Status SharedMemory::Unlink(const std::string& name) {
+  return absl::UnimplementedError(
+      absl::StrCat("shared memory \"", name,
+                   "\" has no name to remove on Windows: the "
+                   "kernel destroys it with its last handle"));
 }
 
 std::optional<std::string> SharedMemory::FilesystemPath(
