@@ -1,8 +1,9 @@
 // A named shared-memory segment, mapped read-write into this process.
 //
 // Object names are the portable names the protocol defines (for example
-// "frames-1" or a UUID); each platform adds its own decoration ("/" for POSIX
-// shm_open, an optional "Global\" prefix on Windows).
+// "frames-1" or a UUID). POSIX adds the leading "/" shm_open wants; Windows
+// uses the name as given, which puts the object in the caller's session (see
+// kernel_object_names.h for the session-global form).
 
 #ifndef ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_
 #define ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_
