@@ -150,7 +150,7 @@ TEST_F(PrivilegesTest, RunAsUserReportsAChildThatDiedWithoutAWord) {
 TEST_F(PrivilegesTest, RunAsUserBecomesTheUser) {
   absl::StatusOr<UserIdentity> nobody = LookupUser("nobody");
   if (!nobody.ok()) GTEST_SKIP() << "no account 'nobody': " << nobody.status();
-  ASSERT_NE(nobody->uid, self_.uid) << "the test runs as 'nobody'";
+  if (nobody->uid == self_.uid) GTEST_SKIP() << "the test runs as 'nobody'";
 
   absl::StatusOr<std::string> identity = RunAsUser(
       *nobody,

@@ -223,7 +223,7 @@ TEST_F(SubprocessTest, ChildBecomesAnotherUserWithOnlyItsGroup) {
   ASSERT_TRUE(self.ok()) << self.status();
   absl::StatusOr<UserIdentity> nobody = platform::LookupUser("nobody");
   if (!nobody.ok()) GTEST_SKIP() << "no account 'nobody': " << nobody.status();
-  ASSERT_NE(nobody->uid, self->uid) << "the test runs as 'nobody'";
+  if (nobody->uid == self->uid) GTEST_SKIP() << "the test runs as 'nobody'";
 
   absl::StatusOr<std::string> identity = Identity(*nobody);
   if (self->uid != 0) {
