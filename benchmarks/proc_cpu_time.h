@@ -1,5 +1,6 @@
-// The CPU time a process has used, from /proc (Linux only, like the
-// benchmarks that need it).
+// The CPU time a process has used, as the benchmarks take it:
+// platform::ProcessCpuTime in std::chrono units, with a failure thrown so
+// that it ends the benchmark (see run_or_skip.h).
 
 #ifndef ZEROBUFFER_BENCHMARKS_PROC_CPU_TIME_H_
 #define ZEROBUFFER_BENCHMARKS_PROC_CPU_TIME_H_
@@ -10,11 +11,8 @@
 
 namespace zerobuffer::bench {
 
-// User plus system time of all threads of `pid`, in nanoseconds: the sum of
-// /proc/<pid>/task/*/schedstat. platform::ProcessCpuTime reads
-// /proc/<pid>/stat, whose 10 ms ticks cannot tell an idle reader's ~1 ms
-// per second from nothing. Throws std::runtime_error when /proc has no such
-// process.
+// User plus system time of all threads of `pid`. Throws std::runtime_error
+// when there is no such process.
 std::chrono::nanoseconds ProcessCpuTime(platform::ProcessId pid);
 
 }  // namespace zerobuffer::bench

@@ -8,13 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "platform/file_lock.h"
+#include "platform/posix_errors.h"
 
 namespace zerobuffer::platform {
 namespace {
-
-absl::Status ErrnoStatus(int error, const char* call, const std::string& path) {
-  return absl::ErrnoToStatus(error, absl::StrCat(call, "(", path, ")"));
-}
 
 // Whether `path` still names the file open as `fd`. A stale cleaner may have
 // unlinked (and someone re-created) the file after we opened it; a lock on
@@ -35,7 +32,7 @@ absl::StatusOr<FileLock> FileLock::Acquire(
   constexpr int kAttempts = 8;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
-    if (fd < 0) return ErrnoStatus(errno, "open", path);
+    if (fd < 0) return posix::ErrnoError(errno, "open", path);
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int error = errno;
       close(fd);
@@ -43,7 +40,7 @@ absl::StatusOr<FileLock> FileLock::Acquire(
         return absl::UnavailableError(
             absl::StrCat("lock file ", path, " is held by another process"));
       }
-      return ErrnoStatus(error, "flock", path);
+      return posix::ErrnoError(error, "flock", path);
     }
     if (!PathNamesDescriptor(path, fd)) {
       close(fd);
@@ -53,7 +50,7 @@ absl::StatusOr<FileLock> FileLock::Acquire(
       const int error = errno;
       unlink(path.c_str());
       close(fd);
-      return ErrnoStatus(error, "fchmod", path);
+      return posix::ErrnoError(error, "fchmod", path);
     }
     return FileLock(path, fd);
   }
@@ -67,13 +64,13 @@ absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return false;
-    return ErrnoStatus(errno, "open", path);
+    return posix::ErrnoError(errno, "open", path);
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     close(fd);
     if (error == EWOULDBLOCK) return false;
-    return ErrnoStatus(error, "flock", path);
+    return posix::ErrnoError(error, "flock", path);
   }
   bool removed = false;
   if (PathNamesDescriptor(path, fd)) {
@@ -82,7 +79,7 @@ absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
     if (unlink(path.c_str()) != 0 && errno != ENOENT) {
       const int error = errno;
       close(fd);
-      return ErrnoStatus(error, "unlink", path);
+      return posix::ErrnoError(error, "unlink", path);
     }
     removed = true;
   }
@@ -94,7 +91,7 @@ absl::StatusOr<bool> FileLock::IsHeld(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return false;
-    return ErrnoStatus(errno, "open", path);
+    return posix::ErrnoError(errno, "open", path);
   }
   const bool held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   close(fd);  // Also drops the probe's own lock, if it got one.

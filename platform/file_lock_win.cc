@@ -16,13 +16,24 @@ bool IsMissing(DWORD error) {
   return error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND;
 }
 
+// Whether opening the lock file failed because someone has it: share mode 0
+// makes every other open fail with a sharing violation, and a file whose
+// delete-on-close owner has gone, while some other handle (a probe, a virus
+// scanner) still keeps it, is "delete pending", which opens report as
+// ERROR_ACCESS_DENIED. That error can also be a real lack of rights; either
+// way the file is not free to take, and treating it as held never removes
+// a live owner's lock.
+bool IsHeldByOther(DWORD error) {
+  return error == ERROR_SHARING_VIOLATION || error == ERROR_ACCESS_DENIED;
+}
+
 }  // namespace
 
 // `permissions` is ignored: Win32 files carry ACLs, not mode bits, and the
 // file inherits its directory's, which sits in the per-user %TEMP%.
 absl::StatusOr<FileLock> FileLock::Acquire(
     const std::string& path, std::optional<uint32_t> /*permissions*/) {
-  const absl::StatusOr<std::wstring> wide_path = win32::Widen(path);
+  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   if (!wide_path.ok()) return wide_path.status();
   // Share mode 0 is the lock. Without FILE_SHARE_DELETE nobody can delete or
   // rename the file while we hold it, so unlike flock there is no race with
@@ -33,9 +44,10 @@ absl::StatusOr<FileLock> FileLock::Acquire(
       FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
   if (file == INVALID_HANDLE_VALUE) {
     const DWORD error = GetLastError();
-    if (error == ERROR_SHARING_VIOLATION) {
-      return absl::UnavailableError(
-          absl::StrCat("lock file ", path, " is held by another process"));
+    if (IsHeldByOther(error)) {
+      return absl::UnavailableError(absl::StrCat(
+          "lock file ", path, " is held by another process or being deleted (",
+          win32::Win32Error(error, "CreateFileW").message(), ")"));
     }
     return win32::Win32Error(error, "CreateFileW", path);
   }
@@ -43,7 +55,7 @@ absl::StatusOr<FileLock> FileLock::Acquire(
 }
 
 absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
-  const absl::StatusOr<std::wstring> wide_path = win32::Widen(path);
+  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   if (!wide_path.ok()) return wide_path.status();
   // Opening with share mode 0 succeeds only when no one holds the file, and
   // delete-on-close then removes it as we close: no other process can open
@@ -53,7 +65,7 @@ absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
                   FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
   if (file == INVALID_HANDLE_VALUE) {
     const DWORD error = GetLastError();
-    if (IsMissing(error) || error == ERROR_SHARING_VIOLATION) return false;
+    if (IsMissing(error) || IsHeldByOther(error)) return false;
     return win32::Win32Error(error, "CreateFileW", path);
   }
   CloseHandle(file);
@@ -61,7 +73,7 @@ absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
 }
 
 absl::StatusOr<bool> FileLock::IsHeld(const std::string& path) {
-  const absl::StatusOr<std::wstring> wide_path = win32::Widen(path);
+  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   if (!wide_path.ok()) return wide_path.status();
   // No delete-on-close here: a probe must not remove the file it finds free.
   const HANDLE file =
@@ -69,7 +81,7 @@ absl::StatusOr<bool> FileLock::IsHeld(const std::string& path) {
                   FILE_ATTRIBUTE_NORMAL, nullptr);
   if (file == INVALID_HANDLE_VALUE) {
     const DWORD error = GetLastError();
-    if (error == ERROR_SHARING_VIOLATION) return true;
+    if (IsHeldByOther(error)) return true;
     if (IsMissing(error)) return false;
     return win32::Win32Error(error, "CreateFileW", path);
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "platform/paths.h"
+#include "platform/posix_errors.h"
 
 namespace zerobuffer::platform {
 
@@ -28,13 +29,21 @@ std::string JoinPath(const std::string& directory, const std::string& file) {
 }
 
 absl::Status EnsureDirectory(const std::string& path) {
+  // Lock directories are shared by all users, and like /tmp they carry the
+  // sticky bit: anyone may add a lock file, but only its owner (or the
+  // directory's) may remove or replace it, so no other user can pull the
+  // lock file out from under a live owner. The price: a crashed owner's
+  // lock file waits for a stale cleaner of the same user.
+  constexpr mode_t kSharedDirectoryMode = 01777;
   for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     const std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), 0777) == 0) {
-      // mkdir applies the umask; lock directories are shared by all users.
-      chmod(prefix.c_str(), 0777);
+    if (mkdir(prefix.c_str(), kSharedDirectoryMode) == 0) {
+      // mkdir applies the umask (and may drop the sticky bit).
+      if (chmod(prefix.c_str(), kSharedDirectoryMode) != 0) {
+        return posix::ErrnoError(errno, "chmod", prefix);
+      }
     } else if (errno != EEXIST) {
-      return absl::ErrnoToStatus(errno, absl::StrCat("mkdir(", prefix, ")"));
+      return posix::ErrnoError(errno, "mkdir", prefix);
     }
     if (slash == std::string::npos) break;
   }
@@ -52,9 +61,14 @@ absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& directory,
   DIR* dir = opendir(directory.c_str());
   if (dir == nullptr) {
     if (errno == ENOENT) return names;
-    return absl::ErrnoToStatus(errno, absl::StrCat("opendir(", directory, ")"));
+    return posix::ErrnoError(errno, "opendir", directory);
   }
-  while (const dirent* entry = readdir(dir)) {
+  while (true) {
+    // readdir returns null both at the end and on failure; only errno
+    // tells them apart.
+    errno = 0;
+    const dirent* entry = readdir(dir);
+    if (entry == nullptr) break;
     const std::string name = entry->d_name;
     if (!absl::EndsWith(name, suffix)) continue;
     struct stat info;
@@ -63,7 +77,9 @@ absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& directory,
       names.emplace_back(name);
     }
   }
+  const int error = errno;
   closedir(dir);
+  if (error != 0) return posix::ErrnoError(error, "readdir", directory);
   return names;
 }
 

@@ -18,10 +18,22 @@ namespace {
 // %TMP%, else %TEMP%, %USERPROFILE% or the Windows directory, with a
 // trailing backslash. .NET's Path.GetTempPath() prefers GetTempPath2W, which
 // answers differently only for processes running as SYSTEM.
+//
+// Should GetTempPathW fail, the result names the failure in a form no file
+// call accepts ('<' and '>' are illegal in Windows file names), so the first
+// use of a lock directory reports it instead of quietly falling back to the
+// root of the current drive.
 std::string TempDirectory() {
   // MAX_PATH + 1 is the longest result GetTempPathW documents.
   wchar_t buffer[MAX_PATH + 1];
   const DWORD length = GetTempPathW(MAX_PATH + 1, buffer);
+  if (length == 0 || length > MAX_PATH + 1) {
+    const DWORD error = length == 0 ? GetLastError() : ERROR_BUFFER_OVERFLOW;
+    return absl::StrCat(
+        "<no temp directory, GetTempPathW failed with Win32 "
+        "error ",
+        error, ">");
+  }
   return win32::Narrow(std::wstring_view(buffer, length));
 }
 
@@ -29,7 +41,7 @@ std::string TempDirectory() {
 // ERROR_PATH_NOT_FOUND never touches existing ancestors, so drive roots and
 // UNC shares need no parsing.
 absl::Status CreateDirectories(const std::string& path) {
-  const absl::StatusOr<std::wstring> wide_path = win32::Widen(path);
+  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   if (!wide_path.ok()) return wide_path.status();
   if (CreateDirectoryW(wide_path->c_str(), nullptr)) return absl::OkStatus();
   DWORD error = GetLastError();
@@ -60,6 +72,7 @@ std::string CompatLockDirectory() {
 }
 
 std::string JoinPath(const std::string& directory, const std::string& file) {
+  if (directory.empty()) return file;
   if (absl::EndsWith(directory, "\\") || absl::EndsWith(directory, "/")) {
     return absl::StrCat(directory, file);
   }
@@ -69,7 +82,7 @@ std::string JoinPath(const std::string& directory, const std::string& file) {
 // Unlike on POSIX the directory keeps the ACL it inherits: %TEMP% is per
 // user on Windows, so there is no shared directory to open up.
 absl::Status EnsureDirectory(const std::string& path) {
-  const absl::StatusOr<std::wstring> wide_path = win32::Widen(path);
+  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   if (!wide_path.ok()) return wide_path.status();
   if (absl::Status created = CreateDirectories(path); !created.ok()) {
     return created;
@@ -88,7 +101,7 @@ absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& directory,
                                                    const std::string& suffix) {
   std::vector<std::string> names;
   const absl::StatusOr<std::wstring> pattern =
-      win32::Widen(JoinPath(directory, "*"));
+      win32::FilePath(JoinPath(directory, "*"));
   if (!pattern.ok()) return pattern.status();
   WIN32_FIND_DATAW entry;
   const HANDLE find = FindFirstFileW(pattern->c_str(), &entry);
@@ -119,7 +132,7 @@ absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& directory,
 }
 
 bool FileExists(const std::string& path) {
-  const absl::StatusOr<std::wstring> wide_path = win32::Widen(path);
+  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   return wide_path.ok() &&
          GetFileAttributesW(wide_path->c_str()) != INVALID_FILE_ATTRIBUTES;
 }

@@ -1,19 +1,19 @@
-#include <fcntl.h>
-#include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "platform/file_descriptor.h"
+#include "platform/posix_child.h"
 #include "platform/privileges.h"
 
 namespace zerobuffer::platform {
@@ -24,37 +24,14 @@ constexpr char kResult = 'R';        // the task's text follows
 constexpr char kSwitchFailed = 'P';  // why the child could not switch
 constexpr char kTaskThrew = 'X';     // what the task threw
 
-void WriteAll(int fd, const std::string& text) {
-  size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    written += static_cast<size_t>(n);
-  }
-}
-
-// Becomes `user`; on failure, what went wrong.
-std::string SwitchTo(const UserIdentity& user) {
-  if (geteuid() == user.uid && getegid() == user.gid) return "";
-  if (setgroups(0, nullptr) != 0) {
-    return absl::StrCat("setgroups: ", std::strerror(errno));
-  }
-  if (setgid(user.gid) != 0) {
-    return absl::StrCat("setgid(", user.gid, "): ", std::strerror(errno));
-  }
-  if (setuid(user.uid) != 0) {
-    return absl::StrCat("setuid(", user.uid, "): ", std::strerror(errno));
-  }
-  return "";
-}
-
-[[noreturn]] void RunChild(int report_fd, const UserIdentity& user,
+[[noreturn]] void RunChild(FileDescriptor& report_pipe,
+                           const UserIdentity& user,
                            const std::function<std::string()>& task) {
   std::string report;
-  const std::string switch_error = SwitchTo(user);
-  if (!switch_error.empty()) {
-    report = absl::StrCat(std::string(1, kSwitchFailed), switch_error);
+  if (const posix::ChildFailure failure = posix::BecomeUser(user);
+      failure.failed()) {
+    report = absl::StrCat(std::string(1, kSwitchFailed), failure.call(), ": ",
+                          std::strerror(failure.error));
   } else {
     try {
       report = absl::StrCat(std::string(1, kResult), task());
@@ -65,22 +42,31 @@ std::string SwitchTo(const UserIdentity& user) {
                             "something that is not a std::exception");
     }
   }
-  WriteAll(report_fd, report);
+  report_pipe.WriteAll(report).IgnoreError();
   // No destructors or exit handlers: they belong to the parent's objects.
   _exit(0);
 }
 
-std::string DescribeWaitStatus(int status) {
-  if (WIFEXITED(status)) return absl::StrCat("exit code ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return absl::StrCat("signal ", WTERMSIG(status));
-  return absl::StrCat("wait status ", status);
-}
-
-int Reap(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+// Everything written to `pipe` until its writer closes it, or nullopt when
+// that takes longer than `timeout`.
+absl::StatusOr<std::optional<std::string>> ReadUntilClosed(
+    FileDescriptor& pipe, absl::Duration timeout) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string text;
+  while (true) {
+    // absl::Duration saturates: an infinite timeout stays infinite.
+    const absl::Duration left =
+        timeout - absl::FromChrono(std::chrono::steady_clock::now() - start);
+    const absl::StatusOr<bool> readable =
+        pipe.WaitReadable(std::max(left, absl::ZeroDuration()));
+    if (!readable.ok()) return readable.status();
+    if (!*readable) return std::nullopt;
+    char chunk[4096];
+    const absl::StatusOr<size_t> got = pipe.ReadSome(chunk, sizeof(chunk));
+    if (!got.ok()) return got.status();
+    if (*got == 0) return text;
+    text.append(chunk, *got);
   }
-  return status;
 }
 
 }  // namespace
@@ -124,72 +110,43 @@ absl::StatusOr<FileOwnership> GetFileOwnership(const std::string& path) {
 absl::StatusOr<std::string> RunAsUser(const UserIdentity& user,
                                       const std::function<std::string()>& task,
                                       absl::Duration timeout) {
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    return absl::ErrnoToStatus(errno, "pipe2");
-  }
+  absl::StatusOr<Pipe> report_pipe = CreatePipe();
+  if (!report_pipe.ok()) return report_pipe.status();
   const pid_t pid = fork();
-  if (pid < 0) {
-    const int error = errno;
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    return absl::ErrnoToStatus(error, "fork");
-  }
+  if (pid < 0) return absl::ErrnoToStatus(errno, "fork");
   if (pid == 0) {
-    close(pipe_fds[0]);
-    RunChild(pipe_fds[1], user, task);
+    report_pipe->read_end.Close();
+    RunChild(report_pipe->write_end, user, task);
   }
-  close(pipe_fds[1]);
+  report_pipe->write_end.Close();
 
-  const auto deadline =
-      std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(timeout);
-  std::string report;
-  bool timed_out = false;
-  while (true) {
-    const auto remaining =
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-    if (remaining.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd readable{pipe_fds[0], POLLIN, 0};
-    const int ready = poll(&readable, 1, static_cast<int>(remaining.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      timed_out = ready == 0;
-      break;
-    }
-    char chunk[4096];
-    const ssize_t n = read(pipe_fds[0], chunk, sizeof(chunk));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // end of the report (or an unreadable pipe)
-    report.append(chunk, static_cast<size_t>(n));
-  }
-  close(pipe_fds[0]);
-  if (timed_out) {
+  const absl::StatusOr<std::optional<std::string>> report =
+      ReadUntilClosed(report_pipe->read_end, timeout);
+  if (!report.ok() || !report->has_value()) {
     kill(pid, SIGKILL);
-    Reap(pid);
+    posix::Reap(pid);
+    if (!report.ok()) return report.status();
     return absl::DeadlineExceededError(
         absl::StrCat("the child acting as uid ", user.uid,
                      " did not finish within ", absl::FormatDuration(timeout)));
   }
-  const int status = Reap(pid);
-  if (report.empty()) {
-    return absl::InternalError(absl::StrCat(
-        "the child acting as uid ", user.uid, " ended without reporting (",
-        DescribeWaitStatus(status), ")"));
+  const ExitStatus exit = posix::Reap(pid);
+  const std::string& text = **report;
+  if (text.empty()) {
+    return absl::InternalError(
+        absl::StrCat("the child acting as uid ", user.uid,
+                     " ended without reporting (", exit.ToString(), ")"));
   }
-  const std::string text = report.substr(1);
-  switch (report[0]) {
+  const std::string detail = text.substr(1);
+  switch (text[0]) {
     case kResult:
-      return text;
+      return detail;
     case kSwitchFailed:
       return absl::PermissionDeniedError(absl::StrCat(
-          "cannot become uid ", user.uid, " gid ", user.gid, ": ", text));
+          "cannot become uid ", user.uid, " gid ", user.gid, ": ", detail));
     default:
       return absl::AbortedError(
-          absl::StrCat("the task run as uid ", user.uid, " threw: ", text));
+          absl::StrCat("the task run as uid ", user.uid, " threw: ", detail));
   }
 }
 

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <climits>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -36,10 +35,20 @@ bool IsProcessAlive(ProcessId pid) {
 }
 
 absl::StatusOr<std::string> CurrentExecutablePath() {
-  char path[4096];
-  const ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (length < 0) return absl::ErrnoToStatus(errno, "readlink(/proc/self/exe)");
-  return std::string(path, static_cast<size_t>(length));
+  // readlink truncates silently; a result that fills the buffer may have
+  // been cut, so try again with more room.
+  std::string path(256, '\0');
+  while (true) {
+    const ssize_t length = readlink("/proc/self/exe", path.data(), path.size());
+    if (length < 0) {
+      return absl::ErrnoToStatus(errno, "readlink(\"/proc/self/exe\")");
+    }
+    if (static_cast<size_t>(length) < path.size()) {
+      path.resize(static_cast<size_t>(length));
+      return path;
+    }
+    path.resize(path.size() * 2);
+  }
 }
 
 void DieAbruptly() {

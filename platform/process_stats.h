@@ -14,8 +14,9 @@
 namespace zerobuffer::platform {
 
 // User plus system CPU time `pid` has used since it started, all threads
-// together. The resolution is the OS accounting tick (10 ms on most Linux
-// systems). kNotFound when no such process exists.
+// together, ended ones included. Linux reports the scheduler's nanosecond
+// accounting; Windows updates its figure once per clock tick (about 15.6 ms).
+// kNotFound when no such process exists.
 absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid);
 
 // How many file descriptors (handles on Windows) `pid` has open now.

@@ -1,64 +1,51 @@
-#include <unistd.h>
+#include <time.h>
 
 #include <cerrno>
+#include <climits>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <system_error>
-#include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "platform/process_stats.h"
 
 namespace zerobuffer::platform {
 namespace {
-
-// /proc/<pid>/stat numbers its fields from 1; the command name (field 2)
-// is parenthesised and may itself hold spaces and parentheses, so fields
-// are counted from the last ')'. The first field after it is field 3.
-constexpr size_t kFirstFieldAfterName = 3;
-constexpr size_t kUserTimeField = 14;
-constexpr size_t kSystemTimeField = 15;
 
 std::string ProcPath(ProcessId pid, const char* entry) {
   return absl::StrCat("/proc/", pid, "/", entry);
 }
 
 absl::Status NoSuchProcess(ProcessId pid) {
-  return absl::NotFoundError(absl::StrCat("no process ", pid, " in /proc"));
+  return absl::NotFoundError(absl::StrCat("no process ", pid));
 }
 
 }  // namespace
 
 absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid) {
-  const std::string path = ProcPath(pid, "stat");
-  std::ifstream stat_file(path);
-  std::string line;
-  if (!std::getline(stat_file, line)) return NoSuchProcess(pid);
-  const size_t name_end = line.rfind(')');
-  if (name_end == std::string::npos) {
-    return absl::DataLossError(absl::StrCat("unexpected ", path, ": ", line));
+  // clock_getcpuclockid(0) would name this process, and larger values do
+  // not fit pid_t.
+  if (pid == 0 || pid > static_cast<ProcessId>(INT_MAX)) {
+    return NoSuchProcess(pid);
   }
-  const std::vector<std::string> fields =
-      absl::StrSplit(line.substr(name_end + 1), ' ', absl::SkipWhitespace());
-  uint64_t user_ticks = 0;
-  uint64_t system_ticks = 0;
-  if (fields.size() <= kSystemTimeField - kFirstFieldAfterName ||
-      !absl::SimpleAtoi(fields[kUserTimeField - kFirstFieldAfterName],
-                        &user_ticks) ||
-      !absl::SimpleAtoi(fields[kSystemTimeField - kFirstFieldAfterName],
-                        &system_ticks)) {
-    return absl::DataLossError(
-        absl::StrCat("no CPU times in ", path, ": ", line));
+  // The process's CPU-time clock: the scheduler's nanosecond count for all
+  // its threads, those that have ended included. /proc/<pid>/stat offers
+  // only 10 ms ticks, too coarse to tell a blocked reader from an idle one.
+  clockid_t clock;
+  const int error = clock_getcpuclockid(static_cast<pid_t>(pid), &clock);
+  if (error == ESRCH) return NoSuchProcess(pid);
+  if (error != 0) {
+    return absl::ErrnoToStatus(error,
+                               absl::StrCat("clock_getcpuclockid(", pid, ")"));
   }
-  const long ticks_per_second = sysconf(_SC_CLK_TCK);
-  if (ticks_per_second <= 0) {
-    return absl::ErrnoToStatus(errno, "sysconf(_SC_CLK_TCK)");
+  timespec used;
+  if (clock_gettime(clock, &used) != 0) {
+    // The process ended since the clock was looked up.
+    if (errno == EINVAL) return NoSuchProcess(pid);
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat("clock_gettime(CPU clock of ", pid, ")"));
   }
-  return absl::Seconds(1) * static_cast<double>(user_ticks + system_ticks) /
-         static_cast<double>(ticks_per_second);
+  return absl::DurationFromTimespec(used);
 }
 
 absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid) {

@@ -18,15 +18,23 @@ absl::Duration FromFileTime(const FILETIME& time) {
   return absl::Nanoseconds(100) * static_cast<int64_t>(intervals);
 }
 
+absl::Status NoSuchProcess(ProcessId pid) {
+  return absl::NotFoundError(absl::StrCat("no process ", pid));
+}
+
 // The process with query rights, or the status to return.
-absl::StatusOr<HANDLE> OpenForQuery(ProcessId pid, const char* call) {
+absl::StatusOr<HANDLE> OpenForQuery(ProcessId pid) {
   if (pid == 0 || pid > static_cast<ProcessId>(MAXDWORD)) {
-    return absl::NotFoundError(absl::StrCat("no process ", pid));
+    return NoSuchProcess(pid);
   }
   const HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
                                      static_cast<DWORD>(pid));
   if (process == nullptr) {
-    return win32::Win32Error(GetLastError(), call, absl::StrCat(pid));
+    // Read before anything else can overwrite it.
+    const DWORD error = GetLastError();
+    // OpenProcess says ERROR_INVALID_PARAMETER for a PID no process has.
+    if (error == ERROR_INVALID_PARAMETER) return NoSuchProcess(pid);
+    return win32::Win32Error(error, "OpenProcess", absl::StrCat(pid));
   }
   return process;
 }
@@ -34,7 +42,7 @@ absl::StatusOr<HANDLE> OpenForQuery(ProcessId pid, const char* call) {
 }  // namespace
 
 absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid) {
-  absl::StatusOr<HANDLE> process = OpenForQuery(pid, "OpenProcess");
+  absl::StatusOr<HANDLE> process = OpenForQuery(pid);
   if (!process.ok()) return process.status();
   FILETIME created, exited, kernel, user;
   const bool ok = GetProcessTimes(*process, &created, &exited, &kernel, &user);
@@ -45,7 +53,7 @@ absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid) {
 }
 
 absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid) {
-  absl::StatusOr<HANDLE> process = OpenForQuery(pid, "OpenProcess");
+  absl::StatusOr<HANDLE> process = OpenForQuery(pid);
   if (!process.ok()) return process.status();
   DWORD count = 0;
   const bool ok = GetProcessHandleCount(*process, &count);

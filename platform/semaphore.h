@@ -15,7 +15,13 @@ namespace zerobuffer::platform {
 
 class NamedSemaphore {
  public:
-  enum class WaitResult { kAcquired, kTimedOut };
+  enum class WaitResult {
+    kAcquired,
+    kTimedOut,
+    // The OS refused the wait itself (EINVAL, WAIT_FAILED): the handle is
+    // not a usable semaphore. Waiting again will not help.
+    kFailed,
+  };
 
   // Creates `name` with count `initial`, failing with kAlreadyExists if it
   // exists. `permissions`, when set, is applied verbatim (umask bypassed).
@@ -26,8 +32,10 @@ class NamedSemaphore {
   // Opens the existing semaphore `name`; kNotFound if missing.
   static absl::StatusOr<NamedSemaphore> Open(const std::string& name);
 
-  // Removes the name; open handles stay usable. kNotFound if missing. A no-op
-  // on Windows (kernel reference counting).
+  // Removes the name; open handles stay usable. kNotFound if missing.
+  // kUnimplemented on Windows, where names cannot outlive their objects: the
+  // kernel destroys a semaphore, name included, with its last handle, so a
+  // crashed owner leaves nothing behind and there is nothing to remove.
   static absl::Status Unlink(const std::string& name);
 
   // Where the semaphore appears in the file system
@@ -46,7 +54,8 @@ class NamedSemaphore {
 
   // Decrements the count, blocking up to `timeout` (absl::InfiniteDuration()
   // blocks without limit). Measured on a monotonic clock; interrupted waits
-  // resume with the remaining time.
+  // resume with the remaining time. ThreadSanitizer sees every successful
+  // wait as synchronising with the post it consumed.
   WaitResult Wait(absl::Duration timeout);
 
   // Decrements the count if it is positive, without blocking.

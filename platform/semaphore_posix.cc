@@ -3,29 +3,65 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "platform/posix_errors.h"
 #include "platform/semaphore.h"
+
+// GCC says __SANITIZE_THREAD__, Clang __has_feature(thread_sanitizer).
+#if defined(__SANITIZE_THREAD__)
+#define ZEROBUFFER_THREAD_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ZEROBUFFER_THREAD_SANITIZER 1
+#endif
+#endif
 
 namespace zerobuffer::platform {
 namespace {
 
-std::string PosixName(const std::string& name) {
-  return absl::StrCat("/", name);
-}
-
 sem_t* AsSem(void* handle) { return static_cast<sem_t*>(handle); }
 
-absl::Status ErrnoStatus(int error, const char* call, const std::string& name) {
-  return absl::ErrnoToStatus(error, absl::StrCat(call, "(\"/", name, "\")"));
+absl::Duration ClockNow(clockid_t clock) {
+  timespec now;
+  clock_gettime(clock, &now);
+  return absl::DurationFromTimespec(now);
 }
 
-absl::Duration MonotonicNow() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return absl::DurationFromTimespec(now);
+// Takes one count, waiting until `deadline` on CLOCK_MONOTONIC: wall-clock
+// steps must not stretch or cut waits, and an interrupted wait resumes
+// against the same deadline. 0, or the errno of the failure (ETIMEDOUT).
+int WaitUntil(sem_t* sem, absl::Duration deadline) {
+#ifdef ZEROBUFFER_THREAD_SANITIZER
+  // ThreadSanitizer intercepts sem_wait, sem_timedwait and sem_post, not
+  // sem_clockwait. A wait it does not see loses the happens-before edge of
+  // the post it consumed, and TSan then reports races on everything the
+  // semaphore orders. sem_timedwait measures CLOCK_REALTIME, so each round
+  // turns the monotonic time left into a realtime deadline, at most a slice
+  // away: a wall-clock step forward ends a round early and the monotonic
+  // deadline decides whether to go on; a step back stretches the wait by at
+  // most one slice.
+  constexpr absl::Duration kSlice = absl::Milliseconds(100);
+  while (true) {
+    const absl::Duration left = deadline - ClockNow(CLOCK_MONOTONIC);
+    if (left <= absl::ZeroDuration()) {
+      return sem_trywait(sem) == 0 ? 0 : ETIMEDOUT;
+    }
+    const timespec round_end =
+        absl::ToTimespec(ClockNow(CLOCK_REALTIME) + std::min(left, kSlice));
+    if (sem_timedwait(sem, &round_end) == 0) return 0;
+    if (errno != ETIMEDOUT && errno != EINTR) return errno;
+  }
+#else
+  const timespec monotonic_deadline = absl::ToTimespec(deadline);
+  while (sem_clockwait(sem, CLOCK_MONOTONIC, &monotonic_deadline) != 0) {
+    if (errno != EINTR) return errno;
+  }
+  return 0;
+#endif
 }
 
 }  // namespace
@@ -33,9 +69,10 @@ absl::Duration MonotonicNow() {
 absl::StatusOr<NamedSemaphore> NamedSemaphore::CreateExclusive(
     const std::string& name, uint32_t initial,
     std::optional<uint32_t> permissions) {
-  const std::string posix_name = PosixName(name);
+  const std::string posix_name = posix::ObjectName(name);
   sem_t* sem = sem_open(posix_name.c_str(), O_CREAT | O_EXCL, 0666, initial);
-  if (sem == SEM_FAILED) return ErrnoStatus(errno, "sem_open", name);
+  if (sem == SEM_FAILED)
+    return posix::ErrnoError(errno, "sem_open", posix_name);
   if (permissions.has_value()) {
     // sem_open applies the umask and offers no fchmod; the object is a file.
     const std::optional<std::string> path = FilesystemPath(name);
@@ -43,21 +80,24 @@ absl::StatusOr<NamedSemaphore> NamedSemaphore::CreateExclusive(
       const int error = errno;
       sem_close(sem);
       sem_unlink(posix_name.c_str());
-      return ErrnoStatus(error, "chmod", name);
+      return posix::ErrnoError(error, "chmod", *path);
     }
   }
   return NamedSemaphore(sem);
 }
 
 absl::StatusOr<NamedSemaphore> NamedSemaphore::Open(const std::string& name) {
-  sem_t* sem = sem_open(PosixName(name).c_str(), 0);
-  if (sem == SEM_FAILED) return ErrnoStatus(errno, "sem_open", name);
+  const std::string posix_name = posix::ObjectName(name);
+  sem_t* sem = sem_open(posix_name.c_str(), 0);
+  if (sem == SEM_FAILED)
+    return posix::ErrnoError(errno, "sem_open", posix_name);
   return NamedSemaphore(sem);
 }
 
 absl::Status NamedSemaphore::Unlink(const std::string& name) {
-  if (sem_unlink(PosixName(name).c_str()) != 0) {
-    return ErrnoStatus(errno, "sem_unlink", name);
+  const std::string posix_name = posix::ObjectName(name);
+  if (sem_unlink(posix_name.c_str()) != 0) {
+    return posix::ErrnoError(errno, "sem_unlink", posix_name);
   }
   return absl::OkStatus();
 }
@@ -103,17 +143,18 @@ NamedSemaphore::WaitResult NamedSemaphore::Wait(absl::Duration timeout) {
   }
   if (timeout == absl::InfiniteDuration()) {
     while (sem_wait(AsSem(handle_)) != 0) {
-      if (errno != EINTR) return WaitResult::kTimedOut;
+      if (errno != EINTR) return WaitResult::kFailed;
     }
     return WaitResult::kAcquired;
   }
-  // A monotonic deadline: wall-clock steps must not stretch or cut waits, and
-  // an interrupted wait resumes against the same deadline.
-  const timespec deadline = absl::ToTimespec(MonotonicNow() + timeout);
-  while (sem_clockwait(AsSem(handle_), CLOCK_MONOTONIC, &deadline) != 0) {
-    if (errno != EINTR) return WaitResult::kTimedOut;
+  switch (WaitUntil(AsSem(handle_), ClockNow(CLOCK_MONOTONIC) + timeout)) {
+    case 0:
+      return WaitResult::kAcquired;
+    case ETIMEDOUT:
+      return WaitResult::kTimedOut;
+    default:
+      return WaitResult::kFailed;
   }
-  return WaitResult::kAcquired;
 }
 
 bool NamedSemaphore::TryWait() {

@@ -62,8 +62,11 @@ absl::StatusOr<NamedSemaphore> NamedSemaphore::Open(const std::string& name) {
   return NamedSemaphore(sem);
 }
 
-absl::Status NamedSemaphore::Unlink(const std::string& /*name*/) {
-  return absl::OkStatus();
+absl::Status NamedSemaphore::Unlink(const std::string& name) {
+  return absl::UnimplementedError(
+      absl::StrCat("semaphore \"", name,
+                   "\" has no name to remove on Windows: the "
+                   "kernel destroys it with its last handle"));
 }
 
 std::optional<std::string> NamedSemaphore::FilesystemPath(
@@ -103,7 +106,7 @@ NamedSemaphore::WaitResult NamedSemaphore::Wait(absl::Duration timeout) {
   if (timeout == absl::InfiniteDuration()) {
     return WaitForSingleObject(handle_, INFINITE) == WAIT_OBJECT_0
                ? WaitResult::kAcquired
-               : WaitResult::kTimedOut;
+               : WaitResult::kFailed;
   }
   // Rounded up, so that a sub-millisecond timeout still blocks rather than
   // polls. GetTickCount64 is monotonic, so wall-clock steps cannot stretch
@@ -124,7 +127,9 @@ NamedSemaphore::WaitResult NamedSemaphore::Wait(absl::Duration timeout) {
         if (remaining <= kMaxFiniteWaitMs) return WaitResult::kTimedOut;
         break;
       default:
-        return WaitResult::kTimedOut;
+        // WAIT_FAILED: the handle is no semaphore we may wait on. (A
+        // semaphore cannot be abandoned, so there is no WAIT_ABANDONED.)
+        return WaitResult::kFailed;
     }
   }
 }

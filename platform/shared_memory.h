@@ -1,8 +1,9 @@
 // A named shared-memory segment, mapped read-write into this process.
 //
 // Object names are the portable names the protocol defines (for example
-// "frames-1" or a UUID); each platform adds its own decoration ("/" for POSIX
-// shm_open, an optional "Global\" prefix on Windows).
+// "frames-1" or a UUID). POSIX adds the leading "/" shm_open wants; Windows
+// uses the name as given, which puts the object in the caller's session (see
+// kernel_object_names.h for the session-global form).
 
 #ifndef ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_
 #define ZEROBUFFER_PLATFORM_SHARED_MEMORY_H_
@@ -32,8 +33,9 @@ class SharedMemory {
   static absl::StatusOr<SharedMemory> Open(const std::string& name);
 
   // Removes the name; existing mappings stay valid. kNotFound if missing.
-  // A no-op on Windows, where the kernel removes the object with its last
-  // handle.
+  // kUnimplemented on Windows, where names cannot outlive their objects: the
+  // kernel destroys a segment, name included, with its last handle, so a
+  // crashed owner leaves nothing behind and there is nothing to remove.
   static absl::Status Unlink(const std::string& name);
 
   // Where the segment appears in the file system (/dev/shm/<name> on Linux),
@@ -52,14 +54,22 @@ class SharedMemory {
   size_t size() const { return size_; }
 
  private:
-  SharedMemory(std::byte* data, size_t size, intptr_t handle)
-      : data_(data), size_(size), handle_(handle) {}
+#if defined(_WIN32)
+  SharedMemory(std::byte* data, size_t size, intptr_t section)
+      : data_(data), size_(size), section_(section) {}
+#else
+  SharedMemory(std::byte* data, size_t size) : data_(data), size_(size) {}
+#endif
   void Release();
 
   std::byte* data_ = nullptr;
   size_t size_ = 0;
-  // The OS handle kept open for the mapping's lifetime (-1 / null when none).
-  intptr_t handle_ = -1;
+#if defined(_WIN32)
+  // The section's HANDLE. A named Win32 object loses its name when its last
+  // handle closes, whatever views remain, so ours stays open as long as the
+  // mapping. On POSIX the mapping alone keeps the segment and its name.
+  intptr_t section_ = 0;
+#endif
 };
 
 }  // namespace zerobuffer::platform

@@ -7,18 +7,20 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "platform/posix_errors.h"
 #include "platform/shared_memory.h"
 
 namespace zerobuffer::platform {
 namespace {
 
-// POSIX shm_open wants one leading slash; glibc maps "/x" to /dev/shm/x.
-std::string PosixName(const std::string& name) {
-  return absl::StrCat("/", name);
-}
-
-absl::Status ErrnoStatus(int error, const char* call, const std::string& name) {
-  return absl::ErrnoToStatus(error, absl::StrCat(call, "(\"/", name, "\")"));
+// posix_fallocate reports its error instead of setting errno, and a signal
+// can interrupt it before it is done.
+int ReservePages(int fd, size_t size) {
+  int error;
+  do {
+    error = posix_fallocate(fd, 0, static_cast<off_t>(size));
+  } while (error == EINTR);
+  return error;
 }
 
 }  // namespace
@@ -28,46 +30,46 @@ absl::StatusOr<SharedMemory> SharedMemory::CreateExclusive(
   if (size == 0) {
     return absl::InvalidArgumentError("shared memory size must be positive");
   }
-  const std::string posix_name = PosixName(name);
+  const std::string posix_name = posix::ObjectName(name);
   const int fd = shm_open(posix_name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0666);
-  if (fd < 0) return ErrnoStatus(errno, "shm_open", name);
+  if (fd < 0) return posix::ErrnoError(errno, "shm_open", posix_name);
 
   // Everything after the exclusive create must undo it on failure, or the
   // half-made segment would block the name.
-  auto fail = [&](const char* call) {
-    const int error = errno;
+  auto fail = [&](int error, const char* call) {
     close(fd);
     shm_unlink(posix_name.c_str());
-    return ErrnoStatus(error, call, name);
+    return posix::ErrnoError(error, call, posix_name);
   };
   if (permissions.has_value() && fchmod(fd, *permissions) != 0) {
-    return fail("fchmod");
+    return fail(errno, "fchmod");
   }
-  if (ftruncate(fd, static_cast<off_t>(size)) != 0) return fail("ftruncate");
+  if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    return fail(errno, "ftruncate");
+  }
   // Commit the pages now: tmpfs hands out sparse files, and touching a page
   // that /dev/shm cannot back later kills the process with SIGBUS. File
   // systems without fallocate support keep the sparse behaviour.
-  const int reserve_error = posix_fallocate(fd, 0, static_cast<off_t>(size));
+  const int reserve_error = ReservePages(fd, size);
   if (reserve_error != 0 && reserve_error != EOPNOTSUPP &&
       reserve_error != EINVAL) {
-    errno = reserve_error;
-    return fail("posix_fallocate");
+    return fail(reserve_error, "posix_fallocate");
   }
   void* data = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (data == MAP_FAILED) return fail("mmap");
+  if (data == MAP_FAILED) return fail(errno, "mmap");
   close(fd);  // The mapping keeps the object alive.
-  return SharedMemory(static_cast<std::byte*>(data), size, -1);
+  return SharedMemory(static_cast<std::byte*>(data), size);
 }
 
 absl::StatusOr<SharedMemory> SharedMemory::Open(const std::string& name) {
-  const std::string posix_name = PosixName(name);
+  const std::string posix_name = posix::ObjectName(name);
   const int fd = shm_open(posix_name.c_str(), O_RDWR, 0);
-  if (fd < 0) return ErrnoStatus(errno, "shm_open", name);
+  if (fd < 0) return posix::ErrnoError(errno, "shm_open", posix_name);
   struct stat info;
   if (fstat(fd, &info) != 0) {
     const int error = errno;
     close(fd);
-    return ErrnoStatus(error, "fstat", name);
+    return posix::ErrnoError(error, "fstat", posix_name);
   }
   if (info.st_size <= 0) {
     close(fd);
@@ -78,13 +80,14 @@ absl::StatusOr<SharedMemory> SharedMemory::Open(const std::string& name) {
   void* data = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   const int error = errno;
   close(fd);
-  if (data == MAP_FAILED) return ErrnoStatus(error, "mmap", name);
-  return SharedMemory(static_cast<std::byte*>(data), size, -1);
+  if (data == MAP_FAILED) return posix::ErrnoError(error, "mmap", posix_name);
+  return SharedMemory(static_cast<std::byte*>(data), size);
 }
 
 absl::Status SharedMemory::Unlink(const std::string& name) {
-  if (shm_unlink(PosixName(name).c_str()) != 0) {
-    return ErrnoStatus(errno, "shm_unlink", name);
+  const std::string posix_name = posix::ObjectName(name);
+  if (shm_unlink(posix_name.c_str()) != 0) {
+    return posix::ErrnoError(errno, "shm_unlink", posix_name);
   }
   return absl::OkStatus();
 }
@@ -100,15 +103,13 @@ std::optional<std::string> SharedMemory::FilesystemPath(
 
 SharedMemory::SharedMemory(SharedMemory&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
-      handle_(std::exchange(other.handle_, -1)) {}
+      size_(std::exchange(other.size_, 0)) {}
 
 SharedMemory& SharedMemory::operator=(SharedMemory&& other) noexcept {
   if (this != &other) {
     Release();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
-    handle_ = std::exchange(other.handle_, -1);
   }
   return *this;
 }

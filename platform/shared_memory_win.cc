@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "platform/shared_memory.h"
 #include "platform/win32_errors.h"
 
@@ -77,8 +78,11 @@ absl::StatusOr<SharedMemory> SharedMemory::Open(const std::string& name) {
                       reinterpret_cast<intptr_t>(mapping));
 }
 
-absl::Status SharedMemory::Unlink(const std::string& /*name*/) {
-  return absl::OkStatus();
+absl::Status SharedMemory::Unlink(const std::string& name) {
+  return absl::UnimplementedError(
+      absl::StrCat("shared memory \"", name,
+                   "\" has no name to remove on Windows: the "
+                   "kernel destroys it with its last handle"));
 }
 
 std::optional<std::string> SharedMemory::FilesystemPath(
@@ -89,14 +93,14 @@ std::optional<std::string> SharedMemory::FilesystemPath(
 SharedMemory::SharedMemory(SharedMemory&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      handle_(std::exchange(other.handle_, -1)) {}
+      section_(std::exchange(other.section_, 0)) {}
 
 SharedMemory& SharedMemory::operator=(SharedMemory&& other) noexcept {
   if (this != &other) {
     Release();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
-    handle_ = std::exchange(other.handle_, -1);
+    section_ = std::exchange(other.section_, 0);
   }
   return *this;
 }
@@ -105,10 +109,10 @@ SharedMemory::~SharedMemory() { Release(); }
 
 void SharedMemory::Release() {
   if (data_ != nullptr) UnmapViewOfFile(data_);
-  if (handle_ != -1) CloseHandle(reinterpret_cast<HANDLE>(handle_));
+  if (section_ != 0) CloseHandle(reinterpret_cast<HANDLE>(section_));
   data_ = nullptr;
   size_ = 0;
-  handle_ = -1;
+  section_ = 0;
 }
 
 }  // namespace zerobuffer::platform

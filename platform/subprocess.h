@@ -11,19 +11,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "platform/exit_status.h"  // IWYU pragma: export
 #include "platform/file_descriptor.h"
 #include "platform/process.h"
+#include "platform/user_identity.h"
 
 namespace zerobuffer::platform {
-
-struct ExitStatus {
-  // Exactly one of the two is set.
-  std::optional<int> exit_code;
-  std::optional<int> signal;
-
-  bool success() const { return exit_code == 0; }
-  std::string ToString() const;
-};
 
 struct SubprocessOptions {
   // argv[0] is the path of the program (not looked up on PATH).
@@ -34,12 +27,19 @@ struct SubprocessOptions {
   bool pipe_stdin = false;
   bool pipe_stdout = false;
   bool pipe_stderr = false;
-  // Working directory; empty inherits ours.
-  std::string working_directory;
+  // When set, the child becomes this user before it runs the program:
+  // supplementary groups dropped, then group, then user switched. Being
+  // that user already takes no privilege; becoming another usually takes
+  // root.
+  std::optional<UserIdentity> user;
 };
 
 class Subprocess {
  public:
+  // Starts the program. The child starts with default signal handling and
+  // no signals blocked, whatever this process ignores (SIGPIPE) or blocks.
+  // kPermissionDenied when the child may not become `options.user`,
+  // kNotFound when the program does not exist; the child is gone then.
   static absl::StatusOr<Subprocess> Spawn(const SubprocessOptions& options);
 
   Subprocess(Subprocess&& other) noexcept;
@@ -57,8 +57,6 @@ class Subprocess {
 
   // SIGKILL: the child dies at once without cleaning up, like a crash.
   void KillAbruptly();
-  // SIGTERM: asks the child to finish.
-  void Terminate();
 
   // The exit status if the child has ended (and reaps it), else nullopt.
   std::optional<ExitStatus> TryWait();

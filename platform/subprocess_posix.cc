@@ -1,10 +1,11 @@
+#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -13,12 +14,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "platform/posix_child.h"
 #include "platform/subprocess.h"
 
 extern char** environ;
 
 namespace zerobuffer::platform {
 namespace {
+
+using posix::ChildFailure;
 
 std::vector<std::string> MergedEnvironment(
     const std::vector<std::pair<std::string, std::string>>& overrides) {
@@ -46,90 +50,143 @@ std::vector<char*> PointersTo(std::vector<std::string>& strings) {
   return pointers;
 }
 
-ExitStatus FromWaitStatus(int status) {
-  ExitStatus exit;
-  if (WIFEXITED(status)) {
-    exit.exit_code = WEXITSTATUS(status);
-  } else {
-    exit.signal = WTERMSIG(status);
+// A pipe end the child gets as one of its standard streams.
+struct Redirect {
+  int fd = -1;
+  int target = -1;
+};
+
+// What the child of Spawn does between fork and exec, prepared entirely by
+// the parent: the child may run only async-signal-safe calls (see
+// posix_child.h). Returns only when a step failed.
+ChildFailure ExecChild(const std::array<Redirect, 3>& redirects,
+                       const std::optional<UserIdentity>& user,
+                       char* const* argv, char* const* envp) {
+  // exec resets caught signals to their default but keeps ignored ones
+  // ignored; the parent blocked everything around fork, so no handler of
+  // its can run here before this.
+  struct sigaction default_action;
+  std::memset(&default_action, 0, sizeof(default_action));
+  default_action.sa_handler = SIG_DFL;
+  for (int number = 1; number < NSIG; ++number) {
+    // Fails, harmlessly, for SIGKILL, SIGSTOP and glibc's own signals.
+    sigaction(number, &default_action, nullptr);
   }
-  return exit;
+  sigset_t no_signals;
+  sigemptyset(&no_signals);
+  sigprocmask(SIG_SETMASK, &no_signals, nullptr);
+
+  for (const Redirect& redirect : redirects) {
+    if (redirect.fd < 0) continue;
+    // dup2 onto itself would leave close-on-exec set; clear it instead.
+    const int result = redirect.fd == redirect.target
+                           ? fcntl(redirect.fd, F_SETFD, 0)
+                           : dup2(redirect.fd, redirect.target);
+    if (result < 0) return {ChildFailure::Step::kRedirect, errno};
+  }
+  if (user.has_value()) {
+    if (const ChildFailure failure = posix::BecomeUser(*user);
+        failure.failed()) {
+      return failure;
+    }
+  }
+  execve(argv[0], argv, envp);
+  return {ChildFailure::Step::kExec, errno};
+}
+
+absl::Status StatusOfChildFailure(const ChildFailure& failure,
+                                  const SubprocessOptions& options) {
+  switch (failure.step) {
+    case ChildFailure::Step::kSetgroups:
+    case ChildFailure::Step::kSetgid:
+    case ChildFailure::Step::kSetuid:
+      return absl::ErrnoToStatus(
+          failure.error,
+          absl::StrCat("the child cannot become uid ", options.user->uid,
+                       " gid ", options.user->gid, ": ", failure.call()));
+    default:
+      return absl::ErrnoToStatus(
+          failure.error, absl::StrCat(failure.call(), " for ",
+                                      absl::StrJoin(options.argv, " ")));
+  }
 }
 
 }  // namespace
-
-std::string ExitStatus::ToString() const {
-  if (exit_code.has_value()) return absl::StrCat("exit code ", *exit_code);
-  return absl::StrCat("killed by signal ", signal.value_or(0), " (",
-                      strsignal(signal.value_or(0)), ")");
-}
 
 absl::StatusOr<Subprocess> Subprocess::Spawn(const SubprocessOptions& options) {
   if (options.argv.empty()) {
     return absl::InvalidArgumentError("a subprocess needs argv[0]");
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  // Pipes the child does not use are close-on-exec, so only the dup2'ed
-  // ends survive into the child.
   Subprocess child;
-  Pipe stdin_pipe, stdout_pipe, stderr_pipe;
-  auto connect = [&](bool wanted, int child_fd, Pipe& pipe, bool child_reads,
+  // Every end CreatePipe makes is close-on-exec: the child keeps only the
+  // dup2'ed copies, and the parent closes the child's ends on return.
+  std::array<Redirect, 3> redirects;
+  std::vector<FileDescriptor> child_ends;
+  auto connect = [&](bool wanted, int target, bool child_reads,
                      FileDescriptor& parent_end) -> absl::Status {
     if (!wanted) return absl::OkStatus();
-    absl::StatusOr<Pipe> created = CreatePipe();
-    if (!created.ok()) return created.status();
-    pipe = *std::move(created);
-    FileDescriptor& child_end = child_reads ? pipe.read_end : pipe.write_end;
-    posix_spawn_file_actions_adddup2(&actions, child_end.get(), child_fd);
-    parent_end = std::move(child_reads ? pipe.write_end : pipe.read_end);
+    absl::StatusOr<Pipe> pipe = CreatePipe();
+    if (!pipe.ok()) return pipe.status();
+    FileDescriptor& child_end = child_reads ? pipe->read_end : pipe->write_end;
+    redirects[static_cast<size_t>(target)] = {child_end.get(), target};
+    child_ends.push_back(std::move(child_end));
+    parent_end = std::move(child_reads ? pipe->write_end : pipe->read_end);
     return absl::OkStatus();
   };
   absl::Status connected =
-      connect(options.pipe_stdin, STDIN_FILENO, stdin_pipe, true, child.stdin_);
+      connect(options.pipe_stdin, STDIN_FILENO, true, child.stdin_);
   if (connected.ok()) {
-    connected = connect(options.pipe_stdout, STDOUT_FILENO, stdout_pipe, false,
-                        child.stdout_);
+    connected =
+        connect(options.pipe_stdout, STDOUT_FILENO, false, child.stdout_);
   }
   if (connected.ok()) {
-    connected = connect(options.pipe_stderr, STDERR_FILENO, stderr_pipe, false,
-                        child.stderr_);
+    connected =
+        connect(options.pipe_stderr, STDERR_FILENO, false, child.stderr_);
   }
-  if (connected.ok() && !options.working_directory.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions,
-                                         options.working_directory.c_str());
-  }
-  if (!connected.ok()) {
-    posix_spawn_file_actions_destroy(&actions);
-    return connected;
-  }
+  if (!connected.ok()) return connected;
+  // The child reports a failed step here; a successful exec closes it.
+  absl::StatusOr<Pipe> report = CreatePipe();
+  if (!report.ok()) return report.status();
 
   std::vector<std::string> argv_strings = options.argv;
   std::vector<std::string> env_strings = MergedEnvironment(options.environment);
-  std::vector<char*> argv = PointersTo(argv_strings);
-  std::vector<char*> envp = PointersTo(env_strings);
-  // A child starts with default signal dispositions and nothing blocked,
-  // whatever this process ignores (SIGPIPE) or its calling thread blocks.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
+  const std::vector<char*> argv = PointersTo(argv_strings);
+  const std::vector<char*> envp = PointersTo(env_strings);
+
+  // No signal handler of ours may run in the child before ExecChild has
+  // reset them all.
   sigset_t all_signals;
-  sigset_t no_signals;
+  sigset_t previous_mask;
   sigfillset(&all_signals);
-  sigemptyset(&no_signals);
-  posix_spawnattr_setsigdefault(&attributes, &all_signals);
-  posix_spawnattr_setsigmask(&attributes, &no_signals);
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = 0;
-  const int error = posix_spawn(&pid, argv[0], &actions, &attributes,
-                                argv.data(), envp.data());
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) {
-    return absl::ErrnoToStatus(
-        error,
-        absl::StrCat("posix_spawn(", absl::StrJoin(options.argv, " "), ")"));
+  pthread_sigmask(SIG_SETMASK, &all_signals, &previous_mask);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const ChildFailure failure =
+        ExecChild(redirects, options.user, argv.data(), envp.data());
+    // A pipe takes up to PIPE_BUF bytes in one piece.
+    const ssize_t written =
+        write(report->write_end.get(), &failure, sizeof(failure));
+    _exit(written == sizeof(failure) ? 127 : 126);
   }
+  const int fork_error = errno;
+  pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+  if (pid < 0) return absl::ErrnoToStatus(fork_error, "fork");
+  report->write_end.Close();
+
+  ChildFailure failure;
+  size_t received = 0;
+  while (received < sizeof(failure)) {
+    const absl::StatusOr<size_t> read =
+        report->read_end.ReadSome(reinterpret_cast<char*>(&failure) + received,
+                                  sizeof(failure) - received);
+    if (!read.ok() || *read == 0) break;
+    received += *read;
+  }
+  if (received == sizeof(failure)) {
+    posix::Reap(pid);
+    return StatusOfChildFailure(failure, options);
+  }
+
   child.pid_ = static_cast<ProcessId>(pid);
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (pidfd >= 0) child.exit_watch_ = FileDescriptor(pidfd);
@@ -172,10 +229,6 @@ void Subprocess::KillAbruptly() {
   if (!exit_status_.has_value()) kill(static_cast<pid_t>(pid_), SIGKILL);
 }
 
-void Subprocess::Terminate() {
-  if (!exit_status_.has_value()) kill(static_cast<pid_t>(pid_), SIGTERM);
-}
-
 std::optional<ExitStatus> Subprocess::TryWait() {
   if (exit_status_.has_value()) return exit_status_;
   int status = 0;
@@ -184,7 +237,7 @@ std::optional<ExitStatus> Subprocess::TryWait() {
     reaped = waitpid(static_cast<pid_t>(pid_), &status, WNOHANG);
   } while (reaped < 0 && errno == EINTR);
   if (reaped == static_cast<pid_t>(pid_)) {
-    exit_status_ = FromWaitStatus(status);
+    exit_status_ = posix::FromWaitStatus(status);
     exit_watch_.Close();
   }
   return exit_status_;
@@ -197,11 +250,7 @@ std::optional<ExitStatus> Subprocess::WaitFor(absl::Duration timeout) {
     absl::StatusOr<bool> ended = exit_watch_.WaitReadable(timeout);
     if (ended.ok() && !*ended) return std::nullopt;
     if (ended.ok()) {
-      int status = 0;
-      while (waitpid(static_cast<pid_t>(pid_), &status, 0) < 0 &&
-             errno == EINTR) {
-      }
-      exit_status_ = FromWaitStatus(status);
+      exit_status_ = posix::Reap(static_cast<pid_t>(pid_));
       exit_watch_.Close();
       return exit_status_;
     }

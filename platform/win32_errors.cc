@@ -41,18 +41,35 @@ absl::StatusCode StatusCodeForWin32Error(DWORD error) {
   }
 }
 
+namespace {
+
+// The system's text for `error`, in UTF-8 and of any length; empty when the
+// system has none.
+std::string SystemMessage(DWORD error) {
+  wchar_t* text = nullptr;
+  // With ALLOCATE_BUFFER the argument is where to store the LocalAlloc'ed
+  // buffer's address, hence the cast.
+  const DWORD length = FormatMessageW(
+      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
+          FORMAT_MESSAGE_IGNORE_INSERTS,
+      nullptr, error, 0, reinterpret_cast<wchar_t*>(&text), 0, nullptr);
+  if (length == 0 || text == nullptr) return std::string();
+  std::string message = Narrow(std::wstring_view(text, length));
+  LocalFree(text);
+  return message;
+}
+
+}  // namespace
+
 absl::Status Win32Error(DWORD error, const char* call,
                         const std::string& object) {
-  char text[256];
-  const DWORD length =
-      FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                     nullptr, error, 0, text, sizeof(text), nullptr);
+  const std::string message = SystemMessage(error);
   return absl::Status(
       StatusCodeForWin32Error(error),
-      absl::StrCat(
-          call, object.empty() ? "" : absl::StrCat("(\"", object, "\")"), ": ",
-          absl::StripTrailingAsciiWhitespace(absl::string_view(text, length)),
-          " (Win32 error ", error, ")"));
+      absl::StrCat(call,
+                   object.empty() ? "" : absl::StrCat("(\"", object, "\")"),
+                   ": ", absl::StripTrailingAsciiWhitespace(message),
+                   " (Win32 error ", error, ")"));
 }
 
 absl::StatusOr<std::wstring> Widen(const std::string& utf8) {
@@ -79,6 +96,31 @@ std::string Narrow(std::wstring_view wide) {
   WideCharToMultiByte(CP_UTF8, 0, wide.data(), size, utf8.data(), length,
                       nullptr, nullptr);
   return utf8;
+}
+
+absl::StatusOr<std::wstring> FilePath(const std::string& path) {
+  absl::StatusOr<std::wstring> wide = Widen(path);
+  if (!wide.ok()) return wide;
+  // CreateDirectoryW stops at MAX_PATH - 12, leaving room for an 8.3 name.
+  constexpr size_t kLongestPlainPath = MAX_PATH - 12 - 1;
+  if (wide->size() <= kLongestPlainPath || wide->starts_with(L"\\\\?\\")) {
+    return wide;
+  }
+  const DWORD needed = GetFullPathNameW(wide->c_str(), 0, nullptr, nullptr);
+  if (needed == 0) {
+    return Win32Error(GetLastError(), "GetFullPathNameW", path);
+  }
+  std::wstring full(needed, L'\0');
+  const DWORD length =
+      GetFullPathNameW(wide->c_str(), needed, full.data(), nullptr);
+  if (length == 0 || length >= needed) {
+    return Win32Error(GetLastError(), "GetFullPathNameW", path);
+  }
+  full.resize(length);
+  if (full.starts_with(L"\\\\")) {
+    return std::wstring(L"\\\\?\\UNC\\") + full.substr(2);
+  }
+  return std::wstring(L"\\\\?\\") + full;
 }
 
 absl::StatusOr<std::wstring> ObjectName(const std::string& name,

@@ -33,12 +33,19 @@ absl::StatusOr<std::wstring> Widen(const std::string& utf8);
 // unpaired surrogates; those become U+FFFD rather than failing.
 std::string Narrow(std::wstring_view wide);
 
+// `path` as a UTF-16 path the Win32 file calls accept at any length. Short
+// paths stay as they are; long ones become absolute, with the "\\?\"
+// prefix ("\\?\UNC\" for shares) that lifts the MAX_PATH limit. That
+// prefix also turns off all normalisation, which GetFullPathNameW therefore
+// does first (separators, "." and "..").
+absl::StatusOr<std::wstring> FilePath(const std::string& path);
+
 // `name` as the UTF-16 name of a named kernel object; `kind` ("semaphore",
 // "shared memory") names the object in the error for an empty name, which
 // would create an anonymous object nobody else can open. The name is used
-// as given, which puts the object in the caller's session namespace, as the
-// C# implementation does; a "Global\" prefix for cross-session buffers is a
-// possible future option.
+// as given: a plain name puts the object in the caller's session namespace,
+// as the C# implementation does, and GlobalObjectName (kernel_object_names.h)
+// gives the "Global\" form for buffers shared across sessions.
 absl::StatusOr<std::wstring> ObjectName(const std::string& name,
                                         const char* kind);
 

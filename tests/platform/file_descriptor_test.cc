@@ -3,9 +3,6 @@
 
 #include "platform/file_descriptor.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <string>
 #include <thread>
 
@@ -13,6 +10,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/testing/descriptors.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/pipe_reader.h"
 
@@ -22,15 +20,10 @@ namespace {
 using platform::CreatePipe;
 using platform::FileDescriptor;
 using platform::Pipe;
+using platform::testing::IsCloseOnExec;
+using platform::testing::IsOpen;
 
 class FileDescriptorTest : public LeakCheckedTest {};
-
-bool IsCloseOnExec(int fd) {
-  const int flags = fcntl(fd, F_GETFD);
-  return flags >= 0 && (flags & FD_CLOEXEC) != 0;
-}
-
-bool IsOpen(int fd) { return fcntl(fd, F_GETFD) >= 0; }
 
 TEST_F(FileDescriptorTest, PipeRoundTrip) {
   absl::StatusOr<Pipe> pipe = CreatePipe();

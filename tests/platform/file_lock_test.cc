@@ -3,7 +3,6 @@
 
 #include "platform/file_lock.h"
 
-#include <fstream>
 #include <string>
 
 #include "absl/status/status.h"
@@ -12,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "platform/paths.h"
 #include "platform/subprocess.h"
+#include "platform/testing/file_modes.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/pipe_reader.h"
 
@@ -34,12 +34,6 @@ class FileLockTest : public LeakCheckedTest {
 
   std::string directory_;
 };
-
-// Creates an ordinary, unlocked file, as a crashed owner leaves behind.
-void Touch(const std::string& path) {
-  std::ofstream file(path);
-  file << "stale";
-}
 
 // IsHeld for checks where an error is a failure, not something to inspect.
 bool IsHeldOk(const std::string& path) {
@@ -170,7 +164,7 @@ TEST_F(FileLockTest, AcquireInMissingDirectoryFails) {
 }
 
 TEST_F(FileLockTest, PermissionsAreAppliedExactly) {
-  const ScopedUmask strict(0077);
+  const platform::testing::ScopedUmask strict(0077);
   for (const uint32_t mode : {0600u, 0666u, 0644u}) {
     SCOPED_TRACE(::testing::Message() << "mode 0" << std::oct << mode);
     const std::string path = LockPath("mode.lock");

@@ -3,16 +3,15 @@
 
 #include "platform/paths.h"
 
-#include <sys/stat.h>
-
-#include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/testing/environment.h"
+#include "platform/testing/file_modes.h"
 #include "tests/platform/test_util.h"
 
 namespace zerobuffer::testing {
@@ -22,62 +21,40 @@ using platform::EnsureDirectory;
 using platform::FileExists;
 using platform::JoinPath;
 using platform::ListFiles;
+using platform::testing::ScopedEnvironmentVariable;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-class PathsTest : public LeakCheckedTest {
- protected:
-  void SetUp() override {
-    const char* tmpdir = std::getenv("TMPDIR");
-    if (tmpdir != nullptr) saved_tmpdir_ = tmpdir;
-  }
-
-  void TearDown() override {
-    // Before the leftover check, which looks in CompatLockDirectory().
-    if (saved_tmpdir_.has_value()) {
-      setenv("TMPDIR", saved_tmpdir_->c_str(), 1);
-    } else {
-      unsetenv("TMPDIR");
-    }
-    LeakCheckedTest::TearDown();
-  }
-
- private:
-  std::optional<std::string> saved_tmpdir_;
-};
-
-void Touch(const std::string& path) { std::ofstream(path) << "x"; }
-
-bool IsDirectory(const std::string& path) {
-  struct stat info;
-  return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
-}
+// Tests that set $TMPDIR restore it with a ScopedEnvironmentVariable in the
+// test body, so before the leftover check, which looks in
+// CompatLockDirectory().
+class PathsTest : public LeakCheckedTest {};
 
 TEST_F(PathsTest, PrimaryLockDirectoryIsFixed) {
   // Independent of $TMPDIR, unlike the C# location.
-  setenv("TMPDIR", "/var/somewhere", 1);
+  const ScopedEnvironmentVariable tmpdir("TMPDIR", "/var/somewhere");
   EXPECT_EQ(platform::PrimaryLockDirectory(), "/tmp/zerobuffer");
 }
 
 TEST_F(PathsTest, CompatLockDirectoryHonoursTmpdir) {
-  setenv("TMPDIR", "/var/cache/zbtmp", 1);
+  ScopedEnvironmentVariable tmpdir("TMPDIR", "/var/cache/zbtmp");
   EXPECT_EQ(platform::CompatLockDirectory(),
             "/var/cache/zbtmp/zerobuffer/locks");
-  setenv("TMPDIR", "/var/cache/zbtmp/", 1);
+  tmpdir.Set("/var/cache/zbtmp/");
   EXPECT_EQ(platform::CompatLockDirectory(),
             "/var/cache/zbtmp/zerobuffer/locks");
-  setenv("TMPDIR", "/var/cache/zbtmp//", 1);
+  tmpdir.Set("/var/cache/zbtmp//");
   EXPECT_EQ(platform::CompatLockDirectory(),
             "/var/cache/zbtmp/zerobuffer/locks");
   // .NET's Path.GetTempPath() gives "/", and C# then uses /zerobuffer/locks.
-  setenv("TMPDIR", "/", 1);
+  tmpdir.Set("/");
   EXPECT_EQ(platform::CompatLockDirectory(), "/zerobuffer/locks");
 }
 
 TEST_F(PathsTest, CompatLockDirectoryFallsBackToTmp) {
-  unsetenv("TMPDIR");
+  ScopedEnvironmentVariable tmpdir("TMPDIR", std::nullopt);
   EXPECT_EQ(platform::CompatLockDirectory(), "/tmp/zerobuffer/locks");
-  setenv("TMPDIR", "", 1);
+  tmpdir.Set("");
   EXPECT_EQ(platform::CompatLockDirectory(), "/tmp/zerobuffer/locks");
 }
 
@@ -89,13 +66,13 @@ TEST_F(PathsTest, JoinPathAddsExactlyOneSeparator) {
   EXPECT_EQ(JoinPath("", "a.lock"), "a.lock") << "no directory, no root";
 }
 
-TEST_F(PathsTest, EnsureDirectoryCreatesNestedWorldWritableDirectories) {
+TEST_F(PathsTest, EnsureDirectoryCreatesNestedSharedStickyDirectories) {
   const std::string root = MakeTempDirectory();
   ASSERT_FALSE(root.empty());
   // A umask that would strip the group and other bits, had EnsureDirectory
   // not overridden it.
   const int root_mode = PermissionBits(root);
-  const ScopedUmask strict(0077);
+  const platform::testing::ScopedUmask strict(0077);
   const std::string a = JoinPath(root, "a");
   const std::string b = JoinPath(a, "b");
   const std::string c = JoinPath(b, "c");
@@ -103,8 +80,10 @@ TEST_F(PathsTest, EnsureDirectoryCreatesNestedWorldWritableDirectories) {
   const absl::Status made = EnsureDirectory(c);
   ASSERT_TRUE(made.ok()) << made;
   for (const std::string& dir : {a, b, c}) {
-    EXPECT_TRUE(IsDirectory(dir)) << dir;
-    EXPECT_EQ(PermissionBits(dir), 0777) << dir;
+    EXPECT_TRUE(std::filesystem::is_directory(dir)) << dir;
+    // World-writable and sticky, as /tmp.
+    EXPECT_EQ(PermissionBits(dir), 01777)
+        << dir << std::oct << ": 0" << PermissionBits(dir);
   }
   // Directories it did not create keep their mode.
   EXPECT_EQ(PermissionBits(root), root_mode);
@@ -133,7 +112,7 @@ TEST_F(PathsTest, EnsureDirectoryFailsWhereAFileIs) {
   EXPECT_FALSE(EnsureDirectory(file).ok());
   // And where a file stands in for a parent.
   EXPECT_FALSE(EnsureDirectory(JoinPath(file, "child")).ok());
-  EXPECT_FALSE(IsDirectory(file));
+  EXPECT_FALSE(std::filesystem::is_directory(file));
 }
 
 TEST_F(PathsTest, ListFilesFiltersBySuffixAndKeepsOnlyRegularFiles) {
@@ -144,8 +123,10 @@ TEST_F(PathsTest, ListFilesFiltersBySuffixAndKeepsOnlyRegularFiles) {
   Touch(JoinPath(root, "three.txt"));
   Touch(JoinPath(root, "lock"));  // The suffix must end the name.
   Touch(JoinPath(root, "four.lock.bak"));
-  ASSERT_EQ(mkdir(JoinPath(root, "dir.lock").c_str(), 0755), 0);
-  ASSERT_EQ(mkfifo(JoinPath(root, "fifo.lock").c_str(), 0644), 0);
+  ASSERT_TRUE(std::filesystem::create_directory(JoinPath(root, "dir.lock")));
+  const absl::Status fifo =
+      platform::testing::MakeFifo(JoinPath(root, "fifo.lock"));
+  ASSERT_TRUE(fifo.ok()) << fifo;
 
   absl::StatusOr<std::vector<std::string>> names = ListFiles(root, ".lock");
   ASSERT_TRUE(names.ok()) << names.status();

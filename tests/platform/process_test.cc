@@ -2,8 +2,6 @@
 
 #include "platform/process.h"
 
-#include <unistd.h>
-
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -39,8 +37,18 @@ absl::StatusOr<platform::Subprocess> Spawn(std::vector<std::string> argv) {
   return platform::Subprocess::Spawn(options);
 }
 
-TEST_F(ProcessTest, CurrentProcessIdIsGetpid) {
-  EXPECT_EQ(platform::CurrentProcessId(), static_cast<ProcessId>(getpid()));
+TEST_F(ProcessTest, CurrentProcessIdIsWhatOurChildrenCallTheirParent) {
+  platform::SubprocessOptions options;
+  options.argv = {"/bin/sh", "-c", "echo $PPID"};
+  options.pipe_stdout = true;
+  absl::StatusOr<platform::Subprocess> child =
+      platform::Subprocess::Spawn(options);
+  ASSERT_TRUE(child.ok()) << child.status();
+  absl::StatusOr<std::string> output =
+      PipeReader(&child->stdout_pipe()).ReadToEnd(kGenerousTimeout);
+  ASSERT_TRUE(output.ok()) << output.status();
+  EXPECT_EQ(*output, absl::StrCat(platform::CurrentProcessId(), "\n"));
+  EXPECT_TRUE(child->Wait().success());
 }
 
 TEST_F(ProcessTest, OwnProcessIsAlive) {

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/paths.h"
+#include "platform/testing/file_modes.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/unique_names.h"
 
@@ -115,6 +116,32 @@ TEST_F(SemaphoreTest, WaitReturnsAfterPostFromAnotherThread) {
   EXPECT_TRUE(NamedSemaphore::Unlink(name).ok());
 }
 
+// A post happens before the wait that takes its count: what the poster
+// wrote before posting, the waiter may read without other synchronisation.
+// The zerobuffer protocol relies on exactly that. Under --config=tsan this
+// fails with a data race report unless ThreadSanitizer sees the timed wait.
+TEST_F(SemaphoreTest, TimedWaitSeesWhatThePosterWrote) {
+  const std::string name = UniqueBufferName("sem-order");
+  absl::StatusOr<NamedSemaphore> sem = NamedSemaphore::CreateExclusive(name, 0);
+  ASSERT_TRUE(sem.ok()) << sem.status();
+  absl::StatusOr<NamedSemaphore> peer = NamedSemaphore::Open(name);
+  ASSERT_TRUE(peer.ok()) << peer.status();
+
+  int payload = 0;  // Deliberately not atomic.
+  absl::Status posted;
+  std::thread poster([&] {
+    payload = 42;
+    posted = peer->Post();
+  });
+  const WaitResult result = sem->Wait(kGenerousTimeout);
+  const int seen = payload;
+  poster.join();
+  EXPECT_TRUE(posted.ok()) << posted;
+  ASSERT_EQ(result, WaitResult::kAcquired);
+  EXPECT_EQ(seen, 42);
+  EXPECT_TRUE(NamedSemaphore::Unlink(name).ok());
+}
+
 TEST_F(SemaphoreTest, OpenSharesTheCounter) {
   const std::string name = UniqueBufferName("sem-open");
   absl::StatusOr<NamedSemaphore> created =
@@ -192,7 +219,7 @@ TEST_F(SemaphoreTest, PostAtMaximumIsResourceExhausted) {
 }
 
 TEST_F(SemaphoreTest, PermissionsAreAppliedExactly) {
-  const ScopedUmask strict(0077);
+  const platform::testing::ScopedUmask strict(0077);
   for (const uint32_t mode : {0600u, 0666u, 0640u}) {
     SCOPED_TRACE(::testing::Message() << "mode 0" << std::oct << mode);
     const std::string name = UniqueBufferName("sem-mode");

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/paths.h"
+#include "platform/testing/file_modes.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/unique_names.h"
 
@@ -164,7 +165,7 @@ TEST_F(SharedMemoryTest, AbsurdSizeFailsCleanly) {
 }
 
 TEST_F(SharedMemoryTest, PermissionsAreAppliedExactly) {
-  const ScopedUmask strict(0077);
+  const platform::testing::ScopedUmask strict(0077);
   for (const uint32_t mode : {0600u, 0666u, 0640u}) {
     SCOPED_TRACE(::testing::Message() << "mode 0" << std::oct << mode);
     const std::string name = UniqueBufferName("shm-mode");

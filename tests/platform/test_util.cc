@@ -1,9 +1,11 @@
 #include "tests/platform/test_util.h"
 
-#include <sys/stat.h>
-
 #include <chrono>
+#include <fstream>
 #include <thread>
+
+#include "absl/status/statusor.h"
+#include "platform/privileges.h"
 
 namespace zerobuffer::testing {
 
@@ -17,14 +19,17 @@ bool PollUntil(const std::function<bool()>& condition, absl::Duration timeout) {
   return true;
 }
 
-ScopedUmask::ScopedUmask(mode_t mask) : previous_(umask(mask)) {}
-
-ScopedUmask::~ScopedUmask() { umask(previous_); }
+void Touch(const std::string& path) {
+  std::ofstream file(path);
+  file << "stale";
+  EXPECT_TRUE(file.good()) << "cannot write " << path;
+}
 
 int PermissionBits(const std::string& path) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0) return -1;
-  return static_cast<int>(info.st_mode & 07777);
+  const absl::StatusOr<platform::FileOwnership> ownership =
+      platform::GetFileOwnership(path);
+  EXPECT_TRUE(ownership.ok()) << ownership.status();
+  return ownership.ok() ? static_cast<int>(ownership->mode) : -1;
 }
 
 }  // namespace zerobuffer::testing

@@ -1,10 +1,8 @@
 // Helpers the platform tests share: polling for states no event announces,
-// and file permission checks.
+// plain files, and permission bits.
 
 #ifndef ZEROBUFFER_TESTS_PLATFORM_TEST_UTIL_H_
 #define ZEROBUFFER_TESTS_PLATFORM_TEST_UTIL_H_
-
-#include <sys/types.h>
 
 #include <functional>
 #include <string>
@@ -24,21 +22,13 @@ inline constexpr absl::Duration kGenerousTimeout = absl::Seconds(10);
 // (such as a process turning into a zombie) that no event announces.
 bool PollUntil(const std::function<bool()>& condition, absl::Duration timeout);
 
-// Sets the umask for a scope. Tests that check permissions set a strict one,
-// so that requested bits can only appear if the umask was bypassed.
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t mask);
-  ~ScopedUmask();
-  ScopedUmask(const ScopedUmask&) = delete;
-  ScopedUmask& operator=(const ScopedUmask&) = delete;
+// Creates (or truncates) `path` as an ordinary file with a little content,
+// such as a crashed lock owner leaves behind.
+void Touch(const std::string& path);
 
- private:
-  mode_t previous_;
-};
-
-// The file mode bits (permissions, setuid/setgid/sticky) of `path`, or -1
-// if it cannot be stat'ed.
+// The mode bits (permissions, setuid/setgid/sticky) of `path` as
+// platform::GetFileOwnership reports them, or -1 (and a test failure) if it
+// cannot.
 int PermissionBits(const std::string& path);
 
 }  // namespace zerobuffer::testing
