@@ -22,6 +22,7 @@
 #include "tests/support/leftovers.h"
 #include "zerobuffer/layout.h"
 #include "zerobuffer/names.h"
+#include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::testing {
 namespace {
@@ -107,6 +108,10 @@ TEST_F(ServeContractTest, CrashAnswersThenKillsTheBufferOwner) {
   ASSERT_TRUE(oieb.ok()) << oieb.status();
   const uint64_t owner = oieb.reader_pid();
   ASSERT_TRUE(platform::IsProcessAlive(owner));
+  // Tests running beside this one create readers, whose stale scans would
+  // rightly remove the crashed buffer before we look; a scan leaves a
+  // buffer alone while its writer lives.
+  Writer keeps_the_buffer(PhysicalName(name));
 
   const Json reply =
       CallOk(4, "crash", Json::array({{{"IsCancellationRequested", false}}}));
