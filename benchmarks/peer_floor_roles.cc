@@ -2,6 +2,7 @@
 // built on.
 
 #include <cstdint>
+#include <stdexcept>
 
 #include "absl/time/time.h"
 #include "benchmarks/or_throw.h"
@@ -21,14 +22,27 @@ constexpr absl::Duration kWaitSlice = absl::Milliseconds(100);
 // Spins between two checks that the benchmark is still there.
 constexpr uint64_t kSpinsPerParentCheck = uint64_t{1} << 22;
 
+// Waits for a signal on `semaphore`: true once taken, false when the
+// benchmark (`parent`) died meanwhile.
+bool AwaitWhileParentLives(platform::ProcessId parent,
+                           platform::NamedSemaphore& semaphore) {
+  while (true) {
+    switch (semaphore.Wait(kWaitSlice)) {
+      case platform::NamedSemaphore::WaitResult::kAcquired:
+        return true;
+      case platform::NamedSemaphore::WaitResult::kFailed:
+        throw std::runtime_error("a floor semaphore refused the wait");
+      case platform::NamedSemaphore::WaitResult::kTimedOut:
+        if (!platform::IsProcessAlive(parent)) return false;
+    }
+  }
+}
+
 }  // namespace
 
 bool AnswerPing(platform::ProcessId parent, platform::NamedSemaphore& ping,
                 platform::NamedSemaphore& pong) {
-  while (ping.Wait(kWaitSlice) ==
-         platform::NamedSemaphore::WaitResult::kTimedOut) {
-    if (!platform::IsProcessAlive(parent)) return false;
-  }
+  if (!AwaitWhileParentLives(parent, ping)) return false;
   ThrowIfFailed(pong.Post(), "pong");
   return true;
 }
@@ -45,10 +59,7 @@ int RunSemaphoreEcho(platform::ProcessId parent, const std::string& control,
   AnnounceReady();
   while (true) {
     // The stop word comes with a ping of its own, answered by nobody.
-    while (pings.Wait(kWaitSlice) ==
-           platform::NamedSemaphore::WaitResult::kTimedOut) {
-      if (!platform::IsProcessAlive(parent)) return 1;
-    }
+    if (!AwaitWhileParentLives(parent, pings)) return 1;
     if (counter.load(std::memory_order_acquire) == kPingPongStop) return 0;
     ThrowIfFailed(pongs.Post(), pong);
   }
@@ -73,10 +84,7 @@ int RunSpinEcho(platform::ProcessId parent, const std::string& control,
       return 0;
     } else if (seen == kPingPongPause) {
       counter.store(kPingPongPaused, std::memory_order_release);
-      while (wake_ups.Wait(kWaitSlice) ==
-             platform::NamedSemaphore::WaitResult::kTimedOut) {
-        if (!platform::IsProcessAlive(parent)) return 1;
-      }
+      if (!AwaitWhileParentLives(parent, wake_ups)) return 1;
     } else {
       CpuRelax();
       if (++spins % kSpinsPerParentCheck == 0 &&

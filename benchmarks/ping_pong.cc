@@ -49,9 +49,13 @@ void SemaphorePair::Ping() { ThrowIfFailed(pings_.Post(), "ping"); }
 void SemaphorePair::RoundTrip() {
   Ping();
   for (int slice = 0; slice < kSlicesBeforeGivingUp; ++slice) {
-    if (pongs_.Wait(kWaitSlice) ==
-        platform::NamedSemaphore::WaitResult::kAcquired) {
-      return;
+    switch (pongs_.Wait(kWaitSlice)) {
+      case platform::NamedSemaphore::WaitResult::kAcquired:
+        return;
+      case platform::NamedSemaphore::WaitResult::kFailed:
+        throw std::runtime_error("the pong semaphore refused the wait");
+      case platform::NamedSemaphore::WaitResult::kTimedOut:
+        break;
     }
   }
   throw std::runtime_error("the semaphore echo stopped answering");

@@ -68,7 +68,7 @@ void BM_SemaphorePostThenWait(benchmark::State& state) {
       ThrowIfFailed(semaphore.Post(), "post");
       if (semaphore.Wait(absl::Milliseconds(100)) !=
           platform::NamedSemaphore::WaitResult::kAcquired) {
-        throw std::runtime_error("a posted semaphore timed out");
+        throw std::runtime_error("a posted semaphore could not be taken");
       }
     }
   });

@@ -19,4 +19,19 @@ void ThrowPlatformError(const absl::Status& status,
   }
 }
 
+bool WaitOrThrow(platform::NamedSemaphore& semaphore, absl::Duration timeout,
+                 const char* kind, const std::string& buffer) {
+  switch (semaphore.Wait(timeout)) {
+    case platform::NamedSemaphore::WaitResult::kAcquired:
+      return true;
+    case platform::NamedSemaphore::WaitResult::kTimedOut:
+      return false;
+    case platform::NamedSemaphore::WaitResult::kFailed:
+      break;
+  }
+  throw ZeroBufferException(absl::StrCat("Waiting on ", kind, " of buffer '",
+                                         buffer,
+                                         "' failed: the OS refused the wait"));
+}
+
 }  // namespace zerobuffer

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "platform/semaphore.h"
 
 namespace zerobuffer {
 
@@ -17,6 +19,13 @@ namespace zerobuffer {
 // ("Permission denied", "No space left on device", ...).
 [[noreturn]] void ThrowPlatformError(const absl::Status& status,
                                      const std::string& context);
+
+// Waits on `semaphore`, the `kind` ("sem-w", "sem-r") of buffer `buffer`,
+// up to `timeout`: true when a signal was taken, false on timeout. Throws
+// ZeroBufferException when the OS refuses the wait itself, which waiting
+// again would not mend.
+bool WaitOrThrow(platform::NamedSemaphore& semaphore, absl::Duration timeout,
+                 const char* kind, const std::string& buffer);
 
 }  // namespace zerobuffer
 

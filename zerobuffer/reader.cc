@@ -18,6 +18,7 @@
 #include "zerobuffer/oieb_view.h"
 #include "zerobuffer/options_check.h"
 #include "zerobuffer/owned_buffer.h"
+#include "zerobuffer/platform_errors.h"
 #include "zerobuffer/release_ledger.h"
 #include "zerobuffer/spin.h"
 
@@ -144,8 +145,7 @@ class ReaderImpl final : public internal::FrameOwner,
     while (true) {
       const absl::Duration slice =
           deadline.RemainingAtMost(options_.liveness_check_interval);
-      if (buffer_.write_semaphore.Wait(slice) ==
-          platform::NamedSemaphore::WaitResult::kAcquired) {
+      if (WaitOrThrow(buffer_.write_semaphore, slice, "sem-w", name_)) {
         return true;
       }
       ThrowIfWriterGone();

@@ -309,9 +309,10 @@ class WriterImpl {
         drained = true;
         continue;
       }
-      if (read_semaphore_.Wait(
-              deadline.RemainingAtMost(options_.liveness_check_interval)) ==
-          platform::NamedSemaphore::WaitResult::kAcquired) {
+      if (WaitOrThrow(
+              read_semaphore_,
+              deadline.RemainingAtMost(options_.liveness_check_interval),
+              "sem-r", name_)) {
         continue;
       }
       ThrowIfReaderGone(/*check_liveness=*/true);
