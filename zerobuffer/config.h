@@ -9,6 +9,8 @@
 #include <optional>
 #include <thread>
 
+#include "zerobuffer/names.h"
+
 namespace zerobuffer {
 
 // Before a reader blocks for a frame or a writer for space, it checks for a
@@ -55,6 +57,13 @@ struct ReaderOptions {
   // How long read_frame polls for a frame before it blocks; 0 always
   // blocks at once. Not negative.
   std::chrono::microseconds spin_before_block = DefaultSpinBeforeBlock();
+
+  // Where the segment and semaphores live (see ObjectNamespace): kGlobal
+  // lets processes of other Windows sessions (services) connect, and
+  // creating a global segment outside session 0 takes
+  // SeCreateGlobalPrivilege. Writers must name the same namespace. Lock
+  // files are the same either way.
+  ObjectNamespace object_namespace = ObjectNamespace::kSession;
 };
 
 struct WriterOptions {
@@ -71,6 +80,9 @@ struct WriterOptions {
   // How long a write polls for space before it blocks; 0 always blocks at
   // once. Not negative.
   std::chrono::microseconds spin_before_block = DefaultSpinBeforeBlock();
+
+  // The namespace the reader created the buffer in (ReaderOptions).
+  ObjectNamespace object_namespace = ObjectNamespace::kSession;
 };
 
 }  // namespace zerobuffer

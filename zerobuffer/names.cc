@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "platform/kernel_object_names.h"
 #include "platform/paths.h"
 
 namespace zerobuffer {
@@ -43,8 +44,17 @@ absl::Status ValidateBufferName(const std::string& name) {
   return absl::OkStatus();
 }
 
-BufferObjectNames BufferObjectNames::For(const std::string& name) {
-  return {name, absl::StrCat("sem-w-", name), absl::StrCat("sem-r-", name)};
+BufferObjectNames BufferObjectNames::For(const std::string& name,
+                                         ObjectNamespace object_namespace) {
+  BufferObjectNames names{name, absl::StrCat("sem-w-", name),
+                          absl::StrCat("sem-r-", name)};
+  if (object_namespace == ObjectNamespace::kGlobal) {
+    for (std::string* object :
+         {&names.segment, &names.write_semaphore, &names.read_semaphore}) {
+      *object = platform::GlobalObjectName(*object);
+    }
+  }
+  return names;
 }
 
 std::vector<std::string> LockDirectories() {

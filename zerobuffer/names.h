@@ -25,6 +25,12 @@ inline constexpr size_t kMaxChannelNameLength = kMaxBufferNameLength - 9;
 // the reason.
 absl::Status ValidateBufferName(const std::string& name);
 
+// Where a buffer's segment and semaphores live. On Windows the session
+// namespace is the caller's logon session, as in the C# implementation; the
+// global one ("Global\" prefix) is shared by every session, so a service
+// and a user's process can meet. POSIX has one namespace: both are the same.
+enum class ObjectNamespace { kSession, kGlobal };
+
 // The portable names of one buffer's objects; the platform layer adds the
 // OS decoration ("/" on POSIX).
 struct BufferObjectNames {
@@ -32,7 +38,9 @@ struct BufferObjectNames {
   std::string write_semaphore;  // sem-w-<name>: "a frame was written"
   std::string read_semaphore;   // sem-r-<name>: "space was freed"
 
-  static BufferObjectNames For(const std::string& name);
+  static BufferObjectNames For(
+      const std::string& name,
+      ObjectNamespace object_namespace = ObjectNamespace::kSession);
 };
 
 // The lock file names the reader holds, one per lock directory: the C++ and

@@ -86,14 +86,15 @@ std::vector<platform::FileLock> AcquireLocks(const std::string& name,
 }
 
 platform::SharedMemory CreateSegment(const std::string& name,
+                                     const BufferObjectNames& names,
                                      const SegmentLayout& layout,
                                      const ReaderOptions& options,
                                      std::span<const platform::FileLock> locks,
                                      StaleCleanupReport& report) {
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<platform::SharedMemory> segment =
-        platform::SharedMemory::CreateExclusive(name, layout.total_size(),
-                                                options.permissions);
+        platform::SharedMemory::CreateExclusive(
+            names.segment, layout.total_size(), options.permissions);
     if (segment.ok()) return *std::move(segment);
     if (!absl::IsAlreadyExists(segment.status()) || attempt > 0) {
       ThrowPlatformError(
@@ -160,9 +161,10 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
   StaleCleanupReport report = CleanupStaleResources();
   std::vector<platform::FileLock> locks = AcquireLocks(name, options);
 
-  const BufferObjectNames names = BufferObjectNames::For(name);
+  const BufferObjectNames names =
+      BufferObjectNames::For(name, options.object_namespace);
   platform::SharedMemory segment =
-      CreateSegment(name, layout, options, locks, report);
+      CreateSegment(name, names, layout, options, locks, report);
   absl::Cleanup remove_segment = [&names] {
     platform::SharedMemory::Unlink(names.segment).IgnoreError();
   };

@@ -371,9 +371,11 @@ void Reader::close() {
 }
 
 bool Reader::wait_exists(const std::string& name,
-                         std::chrono::milliseconds timeout) {
+                         std::chrono::milliseconds timeout,
+                         ObjectNamespace object_namespace) {
   ThrowIfInvalidBufferName(name);
-  const BufferObjectNames names = BufferObjectNames::For(name);
+  const BufferObjectNames names =
+      BufferObjectNames::For(name, object_namespace);
   const Deadline deadline = Deadline::After(timeout);
   while (true) {
     absl::StatusOr<platform::SharedMemory> segment =

@@ -108,9 +108,11 @@ class Reader {
   void close();
 
   // Waits up to `timeout` until buffer `name` exists (segment and both
-  // semaphores) and is owned by a live reader; false on timeout.
-  static bool wait_exists(const std::string& name,
-                          std::chrono::milliseconds timeout);
+  // semaphores, in `object_namespace`) and is owned by a live reader; false
+  // on timeout.
+  static bool wait_exists(
+      const std::string& name, std::chrono::milliseconds timeout,
+      ObjectNamespace object_namespace = ObjectNamespace::kSession);
 
  private:
   std::shared_ptr<ReaderImpl> impl_;

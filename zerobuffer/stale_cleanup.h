@@ -6,6 +6,10 @@
 // that has created its segment but not yet published its PID, so objects are
 // only ever removed by a process that holds every lock file of the name: then
 // no reader can be creating, using or removing them meanwhile.
+//
+// On Windows the kernel destroys a segment or semaphore, name included, with
+// its last handle, so a crashed reader leaves only its lock files behind;
+// there the unlinking below finds nothing to do.
 
 #ifndef ZEROBUFFER_ZEROBUFFER_STALE_CLEANUP_H_
 #define ZEROBUFFER_ZEROBUFFER_STALE_CLEANUP_H_

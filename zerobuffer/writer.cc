@@ -25,9 +25,10 @@
 namespace zerobuffer {
 namespace {
 
-platform::SharedMemory OpenSegment(const std::string& name) {
+platform::SharedMemory OpenSegment(const std::string& name,
+                                   const std::string& segment_name) {
   absl::StatusOr<platform::SharedMemory> segment =
-      platform::SharedMemory::Open(name);
+      platform::SharedMemory::Open(segment_name);
   if (absl::IsNotFound(segment.status())) {
     throw BufferNotFoundException(absl::StrCat("no shared memory named '", name,
                                                "' (no reader has created it)"));
@@ -83,11 +84,10 @@ class WriterImpl {
   WriterImpl(const std::string& name, const WriterOptions& options)
       : name_(name),
         options_(options),
-        segment_(OpenSegment(name)),
-        write_semaphore_(
-            OpenSemaphore(BufferObjectNames::For(name).write_semaphore, name)),
-        read_semaphore_(
-            OpenSemaphore(BufferObjectNames::For(name).read_semaphore, name)),
+        object_names_(BufferObjectNames::For(name, options.object_namespace)),
+        segment_(OpenSegment(name, object_names_.segment)),
+        write_semaphore_(OpenSemaphore(object_names_.write_semaphore, name)),
+        read_semaphore_(OpenSemaphore(object_names_.read_semaphore, name)),
         oieb_(segment_.data()),
         metadata_capacity_(oieb_.Load(&OIEB::metadata_size)),
         metadata_block_(segment_.data() + kOiebSize),
@@ -370,6 +370,7 @@ class WriterImpl {
 
   const std::string name_;
   WriterOptions options_;
+  const BufferObjectNames object_names_;
   platform::SharedMemory segment_;
   platform::NamedSemaphore write_semaphore_;  // sem-w
   platform::NamedSemaphore read_semaphore_;   // sem-r

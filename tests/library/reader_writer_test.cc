@@ -64,6 +64,21 @@ TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
   EXPECT_EQ(reader.bytes_read(), 3000u);
 }
 
+// Both sides name the global namespace; on POSIX it is the only one, so
+// the objects are where a session-namespace peer finds them too.
+TEST_F(ReaderWriterTest, BuffersInTheGlobalNamespaceWork) {
+  const std::string name = Name("global");
+  ReaderOptions reader_options;
+  reader_options.object_namespace = ObjectNamespace::kGlobal;
+  Reader reader(name, BufferConfig(0, 10240), reader_options);
+  ASSERT_TRUE(Reader::wait_exists(name, kTimeout, ObjectNamespace::kGlobal));
+  WriterOptions writer_options;
+  writer_options.object_namespace = ObjectNamespace::kGlobal;
+  Writer writer(name, writer_options);
+  writer.write_frame(Pattern(100, 1));
+  ExpectFrame(reader.read_frame(kTimeout), 1, 100);
+}
+
 TEST_F(ReaderWriterTest, HostileNamesAreRejectedBeforeAnythingIsCreated) {
   // The names carry a tag of their own, so that what they might create is
   // told apart from the objects of tests running alongside; those that

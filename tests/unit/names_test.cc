@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/kernel_object_names.h"
 #include "platform/paths.h"
 
 namespace zerobuffer {
@@ -56,6 +57,16 @@ TEST(BufferObjectNamesTest, UseTheProtocolPrefixes) {
   EXPECT_EQ(names.segment, "frames");
   EXPECT_EQ(names.write_semaphore, "sem-w-frames");
   EXPECT_EQ(names.read_semaphore, "sem-r-frames");
+}
+
+// The prefix goes in front of each object's whole name, and it is the
+// platform's: "Global\\" on Windows, nothing where there is one namespace.
+TEST(BufferObjectNamesTest, TheGlobalNamespaceDecoratesEveryWholeName) {
+  const BufferObjectNames names =
+      BufferObjectNames::For("frames", ObjectNamespace::kGlobal);
+  EXPECT_EQ(names.segment, platform::GlobalObjectName("frames"));
+  EXPECT_EQ(names.write_semaphore, platform::GlobalObjectName("sem-w-frames"));
+  EXPECT_EQ(names.read_semaphore, platform::GlobalObjectName("sem-r-frames"));
 }
 
 TEST(LockFilePathsTest, NameTheCppAndCSharpDirectoriesInThatOrder) {
