@@ -1,6 +1,7 @@
-// How much of the machine a process uses: its CPU time and its open
-// handles. For the scenario steps that check a blocked reader or writer does
-// not burn a core, and that long runs leave nothing open behind them.
+// How much of the machine a process uses: its CPU time, its open handles
+// and its resident memory. For the scenario steps that check a blocked
+// reader or writer does not burn a core, and that long runs leave nothing
+// open or allocated behind them.
 
 #ifndef ZEROBUFFER_PLATFORM_PROCESS_STATS_H_
 #define ZEROBUFFER_PLATFORM_PROCESS_STATS_H_
@@ -22,6 +23,11 @@ absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid);
 // How many file descriptors (handles on Windows) `pid` has open now.
 // kNotFound when no such process exists.
 absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid);
+
+// The bytes of `pid`'s memory resident in RAM now (its working set on
+// Windows), mapped shared memory included. kNotFound when no such process
+// exists.
+absl::StatusOr<uint64_t> ResidentSetBytes(ProcessId pid);
 
 }  // namespace zerobuffer::platform
 

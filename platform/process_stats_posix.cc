@@ -1,8 +1,10 @@
 #include <time.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -67,6 +69,19 @@ absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid) {
   }
   // Listing the directory opened one descriptor of our own.
   return pid == CurrentProcessId() ? count - 1 : count;
+}
+
+absl::StatusOr<uint64_t> ResidentSetBytes(ProcessId pid) {
+  // statm counts pages: total program size, then resident.
+  std::ifstream statm(ProcPath(pid, "statm"));
+  if (!statm.is_open()) return NoSuchProcess(pid);
+  uint64_t size_pages = 0;
+  uint64_t resident_pages = 0;
+  if (!(statm >> size_pages >> resident_pages)) {
+    return absl::InternalError(
+        absl::StrCat("cannot parse ", ProcPath(pid, "statm")));
+  }
+  return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace zerobuffer::platform

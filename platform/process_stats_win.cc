@@ -1,6 +1,9 @@
 #define WIN32_LEAN_AND_MEAN
 #define NOMINMAX
 #include <windows.h>
+// After windows.h, which it needs; PSAPI_VERSION 2 (the default from
+// Windows 7) maps its functions to kernel32, so no psapi.lib is linked.
+#include <psapi.h>
 
 #include <cstdint>
 
@@ -63,6 +66,18 @@ absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid) {
   // The handle opened for the query counts when `pid` is this process.
   return pid == CurrentProcessId() ? static_cast<int64_t>(count) - 1
                                    : static_cast<int64_t>(count);
+}
+
+absl::StatusOr<uint64_t> ResidentSetBytes(ProcessId pid) {
+  absl::StatusOr<HANDLE> process = OpenForQuery(pid);
+  if (!process.ok()) return process.status();
+  PROCESS_MEMORY_COUNTERS counters{};
+  counters.cb = sizeof(counters);
+  const bool ok = GetProcessMemoryInfo(*process, &counters, sizeof(counters));
+  const DWORD error = GetLastError();
+  CloseHandle(*process);
+  if (!ok) return win32::Win32Error(error, "GetProcessMemoryInfo");
+  return static_cast<uint64_t>(counters.WorkingSetSize);
 }
 
 }  // namespace zerobuffer::platform

@@ -52,4 +52,14 @@ int64_t OpenHandles(platform::ProcessId pid) {
   return fewest;
 }
 
+uint64_t ResidentBytes(platform::ProcessId pid) {
+  const absl::StatusOr<uint64_t> bytes = platform::ResidentSetBytes(pid);
+  if (!bytes.ok()) {
+    throw StepFailure(
+        absl::StrCat("cannot read the resident memory of process ", pid, ": ",
+                     bytes.status().ToString()));
+  }
+  return *bytes;
+}
+
 }  // namespace zerobuffer::steps

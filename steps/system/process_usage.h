@@ -1,7 +1,7 @@
 // Readings of how much CPU a process used over an interval, and how many
-// handles it holds, for the steps that check waiting is free, copying is
-// cheap and long runs leak nothing. A reading that cannot be taken fails
-// the step (StepFailure) with the OS's reason.
+// handles and how much memory it holds, for the steps that check waiting is
+// free, copying is cheap and long runs leak nothing. A reading that cannot be
+// taken fails the step (StepFailure) with the OS's reason.
 
 #ifndef ZEROBUFFER_STEPS_SYSTEM_PROCESS_USAGE_H_
 #define ZEROBUFFER_STEPS_SYSTEM_PROCESS_USAGE_H_
@@ -39,6 +39,9 @@ Usage UsageBetween(const UsageSample& from, const UsageSample& to);
 // threads that open something for a moment (a liveness probe, a buffer
 // lookup) must not look like a leak.
 int64_t OpenHandles(platform::ProcessId pid);
+
+// The bytes of `pid`'s memory resident now.
+uint64_t ResidentBytes(platform::ProcessId pid);
 
 }  // namespace zerobuffer::steps
 

@@ -223,13 +223,19 @@ size_t StreamFrameSize(uint64_t sequence) {
          (sequence * 7919) % (kMaxStreamFrame - kProbeHeaderSize);
 }
 
+// How much more memory a process may hold after the run than before it: the
+// allocator keeps freed frame copies for reuse, and first calls fault in
+// code and data. A buffer's ring left mapped would be 32 MiB.
+constexpr uint64_t kResidentGrowthAllowed = 16 << 20;
+
 struct ProcessFigures {
   UsageSample usage;
   int64_t handles = 0;
+  uint64_t resident_bytes = 0;
 };
 
 ProcessFigures FiguresOf(platform::ProcessId pid) {
-  return {SampleUsage(pid), OpenHandles(pid)};
+  return {SampleUsage(pid), OpenHandles(pid), ResidentBytes(pid)};
 }
 
 struct StreamState {
@@ -349,14 +355,25 @@ ZB_STEP(
       const StreamState& state = StreamOrFail(context);
       std::vector<std::string> leaks;
       for (const auto& [who, before, after] :
-           {std::tuple{"this process", state.own_before.handles,
-                       state.own_after.handles},
-            std::tuple{"the peer process", state.peer_before.handles,
-                       state.peer_after.handles}}) {
-        if (after > before) {
-          leaks.push_back(absl::StrCat(who, " holds ", after, " handles, ",
-                                       before, " before"));
+           {std::tuple{"this process", &state.own_before, &state.own_after},
+            std::tuple{"the peer process", &state.peer_before,
+                       &state.peer_after}}) {
+        if (after->handles > before->handles) {
+          leaks.push_back(absl::StrCat(who, " holds ", after->handles,
+                                       " handles, ", before->handles,
+                                       " before"));
         }
+        if (after->resident_bytes >
+            before->resident_bytes + kResidentGrowthAllowed) {
+          leaks.push_back(absl::StrCat(
+              who, " holds ", after->resident_bytes, " bytes of memory, ",
+              before->resident_bytes, " before (at most ",
+              kResidentGrowthAllowed, " more allowed)"));
+        }
+        context.log().Info(
+            absl::StrCat(who, ": ", before->handles, " -> ", after->handles,
+                         " handles, ", before->resident_bytes >> 10, " -> ",
+                         after->resident_bytes >> 10, " KiB resident"));
       }
       for (const std::string& buffer : {state.probe_buffer, state.ack_buffer}) {
         if (absl::Status none = ExpectNothingNaming(buffer, "After the run");

@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -20,6 +21,7 @@ namespace {
 using platform::CurrentProcessId;
 using platform::OpenHandleCount;
 using platform::ProcessCpuTime;
+using platform::ResidentSetBytes;
 
 class ProcessStatsTest : public LeakCheckedTest {};
 
@@ -84,7 +86,26 @@ TEST_F(ProcessStatsTest, ProcessesThatDoNotExistAreNotFound) {
         << pid;
     EXPECT_EQ(OpenHandleCount(pid).status().code(), absl::StatusCode::kNotFound)
         << pid;
+    EXPECT_EQ(ResidentSetBytes(pid).status().code(),
+              absl::StatusCode::kNotFound)
+        << pid;
   }
+}
+
+TEST_F(ProcessStatsTest, ResidentSetGrowsWithTouchedMemory) {
+  const absl::StatusOr<uint64_t> before = ResidentSetBytes(CurrentProcessId());
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_GT(*before, 0u);
+  // Writing every page makes it resident; the allocator may reuse some
+  // pages that already were, so only most of it must show.
+  constexpr size_t kTouched = 64 << 20;
+  std::vector<char> memory(kTouched, 1);
+  const absl::StatusOr<uint64_t> after = ResidentSetBytes(CurrentProcessId());
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_GE(*after, *before + kTouched / 2)
+      << "before " << *before << " bytes, after touching " << kTouched
+      << " bytes " << *after;
+  EXPECT_EQ(memory.back(), 1);
 }
 
 TEST_F(ProcessStatsTest, HandleCountFollowsAnOpenFile) {
