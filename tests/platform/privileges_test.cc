@@ -168,5 +168,25 @@ TEST_F(PrivilegesTest, RunAsUserBecomesTheUser) {
   EXPECT_EQ(*identity, absl::StrCat(nobody->uid, " ", nobody->gid));
 }
 
+// A process of another user may not be signalled (EPERM), which must not
+// read as dead: a writer running as one user would otherwise declare the
+// reader of another dead while it runs (protocol.md 8.1).
+TEST_F(PrivilegesTest, AnotherUsersProcessIsAlive) {
+  absl::StatusOr<UserIdentity> nobody = LookupUser("nobody");
+  if (!nobody.ok()) GTEST_SKIP() << "no account 'nobody': " << nobody.status();
+  if (self_.uid != 0) GTEST_SKIP() << "becoming 'nobody' takes root";
+
+  const platform::ProcessId parent = platform::CurrentProcessId();
+  absl::StatusOr<std::string> seen = RunAsUser(
+      *nobody,
+      [parent] {
+        return std::string(platform::IsProcessAlive(parent) ? "alive" : "dead");
+      },
+      kGenerousTimeout);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(*seen, "alive")
+      << "uid " << nobody->uid << " judged root's process " << parent;
+}
+
 }  // namespace
 }  // namespace zerobuffer::testing

@@ -3,6 +3,7 @@
 
 #include "platform/semaphore.h"
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -14,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "platform/paths.h"
 #include "platform/testing/file_modes.h"
+#include "platform/testing/interrupts.h"
 #include "tests/platform/test_util.h"
 #include "tests/support/unique_names.h"
 
@@ -113,6 +115,45 @@ TEST_F(SemaphoreTest, WaitReturnsAfterPostFromAnotherThread) {
   EXPECT_EQ(sem->Wait(absl::InfiniteDuration()), WaitResult::kAcquired);
   second_poster.join();
   EXPECT_TRUE(posted.ok()) << posted;
+  EXPECT_TRUE(NamedSemaphore::Unlink(name).ok());
+}
+
+// Signals interrupt the wait over and over (EINTR): it must resume with the
+// time left, neither ending early as if timed out nor missing the post.
+TEST_F(SemaphoreTest, InterruptedWaitsResumeUntilTheirDeadline) {
+  const std::string name = UniqueBufferName("sem-eintr");
+  absl::StatusOr<NamedSemaphore> sem = NamedSemaphore::CreateExclusive(name, 0);
+  ASSERT_TRUE(sem.ok()) << sem.status();
+  constexpr absl::Duration kWait = absl::Milliseconds(300);
+
+  std::atomic<platform::testing::ThreadHandle> waiter{0};
+  WaitResult timed_out_result = WaitResult::kAcquired;
+  absl::Duration waited;
+  WaitResult posted_result = WaitResult::kTimedOut;
+  std::thread waiting([&] {
+    waiter.store(platform::testing::CurrentThread());
+    const absl::Time start = absl::Now();
+    timed_out_result = sem->Wait(kWait);
+    waited = absl::Now() - start;
+    posted_result = sem->Wait(kGenerousTimeout);
+  });
+  while (waiter.load() == 0) std::this_thread::yield();
+  const int64_t handled_before =
+      platform::testing::SignalStorm::signals_handled();
+  {
+    platform::testing::SignalStorm storm(waiter.load(), absl::Milliseconds(2));
+    // The first wait ends by its deadline; the second by the post, which
+    // comes once the storm has interrupted it a few times.
+    while (platform::testing::SignalStorm::signals_handled() <
+           handled_before + 200) {
+      std::this_thread::yield();
+    }
+    ASSERT_TRUE(sem->Post().ok());
+    waiting.join();
+  }
+  EXPECT_EQ(timed_out_result, WaitResult::kTimedOut);
+  EXPECT_GE(waited, kWait) << "an interrupted wait ended early";
+  EXPECT_EQ(posted_result, WaitResult::kAcquired);
   EXPECT_TRUE(NamedSemaphore::Unlink(name).ok());
 }
 
