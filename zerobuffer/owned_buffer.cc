@@ -31,9 +31,10 @@ constexpr uint64_t kLargestSegmentForCSharp = (uint64_t{1} << 31) - 1;
 constexpr absl::Duration kRemovalGrace = absl::Milliseconds(500);
 constexpr absl::Duration kRemovalPoll = absl::Milliseconds(1);
 
-// The lock file `path` of buffer `name`, retried while another process
-// holds it but the buffer names no live reader (see kRemovalGrace).
-absl::StatusOr<platform::FileLock> AcquireLock(const std::string& name,
+// The lock file `path` of the buffer with the objects `names`, retried while
+// another process holds it but the buffer names no live reader (see
+// kRemovalGrace).
+absl::StatusOr<platform::FileLock> AcquireLock(const BufferObjectNames& names,
                                                const std::string& path,
                                                const ReaderOptions& options) {
   const absl::Time give_up = absl::Now() + kRemovalGrace;
@@ -41,7 +42,7 @@ absl::StatusOr<platform::FileLock> AcquireLock(const std::string& name,
     absl::StatusOr<platform::FileLock> lock =
         platform::FileLock::Acquire(path, options.permissions);
     if (lock.ok() || !absl::IsUnavailable(lock.status()) ||
-        !ReaderLooksGone(name) || absl::Now() >= give_up) {
+        !ReaderLooksGone(names) || absl::Now() >= give_up) {
       return lock;
     }
     absl::SleepFor(kRemovalPoll);
@@ -49,6 +50,7 @@ absl::StatusOr<platform::FileLock> AcquireLock(const std::string& name,
 }
 
 std::vector<platform::FileLock> AcquireLocks(const std::string& name,
+                                             const BufferObjectNames& names,
                                              const ReaderOptions& options) {
   const std::vector<std::string> directories = LockDirectories();
   const std::vector<std::string> paths = LockFilePaths(name);
@@ -61,7 +63,7 @@ std::vector<platform::FileLock> AcquireLocks(const std::string& name,
     absl::Status status = platform::EnsureDirectory(directories[i]);
     if (status.ok()) {
       absl::StatusOr<platform::FileLock> lock =
-          AcquireLock(name, paths[i], options);
+          AcquireLock(names, paths[i], options);
       if (lock.ok()) {
         locks.push_back(*std::move(lock));
         continue;
@@ -106,7 +108,7 @@ platform::SharedMemory CreateSegment(const std::string& name,
     // reader (say, a C# one, locking only the other directory) is alive or
     // still creating it.
     if (!RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone, &report,
-                                 locks)) {
+                                 locks, options.object_namespace)) {
       throw ReaderAlreadyConnectedException(absl::StrCat(
           "shared memory of buffer '", name, "' belongs to a live reader"));
     }
@@ -159,10 +161,10 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
                                "2 GiB"));
   }
   StaleCleanupReport report = CleanupStaleResources();
-  std::vector<platform::FileLock> locks = AcquireLocks(name, options);
-
   const BufferObjectNames names =
       BufferObjectNames::For(name, options.object_namespace);
+  std::vector<platform::FileLock> locks = AcquireLocks(name, names, options);
+
   platform::SharedMemory segment =
       CreateSegment(name, names, layout, options, locks, report);
   absl::Cleanup remove_segment = [&names] {
@@ -180,6 +182,7 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
   std::move(remove_segment).Cancel();
   std::move(remove_write_semaphore).Cancel();
   return OwnedBuffer{layout,
+                     names,
                      std::move(locks),
                      std::move(segment),
                      std::move(write_semaphore),

@@ -119,7 +119,7 @@ class ReaderImpl final : public internal::FrameOwner,
   void Close() noexcept {
     if (closed_.exchange(true)) return;
     oieb_.Store(&OIEB::reader_pid, 0);
-    UnlinkBufferObjects(name_);
+    UnlinkBufferObjects(buffer_.names);
     // Lock files last, so no new reader claims the name while the old
     // objects still exist.
     buffer_.locks.clear();

@@ -26,15 +26,15 @@ bool OwnersGone(const OIEB& oieb, AbandonmentRule rule) {
          !platform::IsProcessAlive(oieb.writer_pid);
 }
 
-// Whether the PIDs in the OIEB of `name` let it go under `rule`; the OIEB,
-// when there is one, in `oieb`. A segment that is missing or too small to
-// hold an OIEB names nobody; one we cannot open (another user's) is left
-// alone. Only the lock files tell whether a reader is still creating it.
-bool OwnersLookGone(const std::string& name, AbandonmentRule rule,
+// Whether the PIDs in the OIEB of the segment `names` let it go under `rule`;
+// the OIEB, when there is one, in `oieb`. A segment that is missing or too
+// small to hold an OIEB names nobody; one we cannot open (another user's) is
+// left alone. Only the lock files tell whether a reader is still creating it.
+bool OwnersLookGone(const BufferObjectNames& names, AbandonmentRule rule,
                     std::optional<OIEB>& oieb) {
   oieb.reset();
   absl::StatusOr<platform::SharedMemory> segment =
-      platform::SharedMemory::Open(name);
+      platform::SharedMemory::Open(names.segment);
   if (!segment.ok() && !absl::IsNotFound(segment.status()) &&
       !absl::IsFailedPrecondition(segment.status())) {
     return false;
@@ -91,38 +91,40 @@ std::optional<std::vector<platform::FileLock>> LockEveryDirectory(
 
 }  // namespace
 
-bool UnlinkBufferObjects(const std::string& name) {
-  const BufferObjectNames names = BufferObjectNames::For(name);
+bool UnlinkBufferObjects(const BufferObjectNames& names) {
   bool removed = platform::NamedSemaphore::Unlink(names.write_semaphore).ok();
   removed |= platform::NamedSemaphore::Unlink(names.read_semaphore).ok();
   removed |= platform::SharedMemory::Unlink(names.segment).ok();
   return removed;
 }
 
-bool ReaderLooksGone(const std::string& name) {
+bool ReaderLooksGone(const BufferObjectNames& names) {
   std::optional<OIEB> oieb;
-  return OwnersLookGone(name, AbandonmentRule::kReaderGone, oieb);
+  return OwnersLookGone(names, AbandonmentRule::kReaderGone, oieb);
 }
 
 bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule,
                              StaleCleanupReport* report,
-                             std::span<const platform::FileLock> held_here) {
+                             std::span<const platform::FileLock> held_here,
+                             ObjectNamespace object_namespace) {
+  const BufferObjectNames names =
+      BufferObjectNames::For(name, object_namespace);
   std::optional<OIEB> oieb;
-  if (!OwnersLookGone(name, rule, oieb)) return false;
+  if (!OwnersLookGone(names, rule, oieb)) return false;
   std::vector<std::string> existing_lock_files;
   const std::optional<std::vector<platform::FileLock>> locks =
       LockEveryDirectory(name, held_here, existing_lock_files);
   if (!locks.has_value()) return false;
   // Again, now that no reader can come or go: a reader may have created the
   // buffer anew, used it and crashed since the first look.
-  if (!OwnersLookGone(name, rule, oieb)) return false;
+  if (!OwnersLookGone(names, rule, oieb)) return false;
   if (oieb.has_value()) {
     internal::Log(
         LogLevel::kInfo,
         absl::StrCat("Removing abandoned buffer '", name, "' (reader PID ",
                      oieb->reader_pid, ", writer PID ", oieb->writer_pid, ")"));
   }
-  const bool removed = UnlinkBufferObjects(name);
+  const bool removed = UnlinkBufferObjects(names);
   if (report != nullptr) {
     if (removed) report->removed_buffers.push_back(name);
     // Removed below, as `locks` lets them go.
@@ -151,6 +153,12 @@ StaleCleanupReport CleanupStaleResources() {
     }
   }
   StaleCleanupReport report;
+  // A lock file does not say which namespace its buffer's objects live in,
+  // so the scan looks in the session one. That is every buffer's on POSIX,
+  // which has only one. On Windows the kernel has destroyed a crashed
+  // reader's objects, in either namespace, with their last handle, so only
+  // its lock files are left to remove; and a live reader of a global buffer
+  // holds its lock files, which keeps the scan off the buffer.
   for (const std::string& name : names) {
     RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderAndWriterGone,
                             &report);

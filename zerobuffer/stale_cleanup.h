@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "platform/file_lock.h"
+#include "zerobuffer/names.h"
+#include "zerobuffer/object_namespace.h"
 
 namespace zerobuffer {
 
@@ -32,8 +34,9 @@ struct StaleCleanupReport {
 
 // The cleanup every reader runs before creating its buffer: every buffer
 // that has a lock file in either lock directory goes through
-// RemoveBufferIfAbandoned with kReaderAndWriterGone. Lock files whose stem is
-// not a valid buffer name are left alone.
+// RemoveBufferIfAbandoned with kReaderAndWriterGone, in the session
+// namespace. Lock files whose stem is not a valid buffer name are left
+// alone.
 StaleCleanupReport CleanupStaleResources();
 
 // Who must be gone before a buffer's objects may be removed.
@@ -47,9 +50,10 @@ enum class AbandonmentRule {
   kReaderGone,
 };
 
-// Removes buffer `name` if it is abandoned: `rule` holds for the PIDs in its
-// OIEB (a segment that is missing or too small for an OIEB names nobody),
-// and no other process holds its lock file in any lock directory.
+// Removes buffer `name`, whose objects live in `object_namespace`, if it is
+// abandoned: `rule` holds for the PIDs in its OIEB (a segment that is
+// missing or too small for an OIEB names nobody), and no other process holds
+// its lock file in any lock directory.
 //
 // The PIDs are looked at first, without touching any lock file, so a buffer
 // a writer still uses keeps its lock files for a later scan. Then every lock
@@ -64,19 +68,20 @@ enum class AbandonmentRule {
 bool RemoveBufferIfAbandoned(
     const std::string& name, AbandonmentRule rule,
     StaleCleanupReport* report = nullptr,
-    std::span<const platform::FileLock> held_here = {});
+    std::span<const platform::FileLock> held_here = {},
+    ObjectNamespace object_namespace = ObjectNamespace::kSession);
 
-// Whether buffer `name` names no live reader: its segment is missing, too
-// small for an OIEB, or its reader PID is not alive. A reader that has
-// created its segment but not yet published its PID looks gone too, for the
-// moment it takes to publish it.
-bool ReaderLooksGone(const std::string& name);
+// Whether the buffer with the objects `names` names no live reader: its
+// segment is missing, too small for an OIEB, or its reader PID is not alive.
+// A reader that has created its segment but not yet published its PID looks
+// gone too, for the moment it takes to publish it.
+bool ReaderLooksGone(const BufferObjectNames& names);
 
-// Unlinks whichever of the segment and semaphores of `name` exist (a crash
-// can leave any subset behind); true when at least one did. Names only:
+// Unlinks whichever of the segment and semaphores `names` exist (a crash can
+// leave any subset behind); true when at least one did. Names only:
 // processes that have them mapped or open keep using them. Only for a
 // process that holds the buffer's lock files.
-bool UnlinkBufferObjects(const std::string& name);
+bool UnlinkBufferObjects(const BufferObjectNames& names);
 
 }  // namespace zerobuffer
 

@@ -207,7 +207,9 @@ class WriterImpl {
     // A reader that crashed left its objects to us, the last user.
     const uint64_t reader_pid = oieb_.Load(&OIEB::reader_pid);
     if (reader_pid != 0 && !platform::IsProcessAlive(reader_pid)) {
-      RemoveBufferIfAbandoned(name_, AbandonmentRule::kReaderAndWriterGone);
+      RemoveBufferIfAbandoned(name_, AbandonmentRule::kReaderAndWriterGone,
+                              /*report=*/nullptr, /*held_here=*/{},
+                              options_.object_namespace);
     }
   }
 

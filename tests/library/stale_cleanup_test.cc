@@ -113,7 +113,7 @@ TEST_P(HeldLockTest, ABufferWhoseLockFileIsHeldIsNeverRemoved) {
   EXPECT_TRUE(platform::FileLock::IsHeld(lock_path).value_or(false))
       << lock_path << " was taken from its holder";
 
-  UnlinkBufferObjects(name);
+  UnlinkBufferObjects(BufferObjectNames::For(name));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothLockDirectories, HeldLockTest,
@@ -155,7 +155,7 @@ TEST_F(StaleCleanupTest, AReaderRespectsALockFileItDoesNotTakeItself) {
   EXPECT_THAT(ExistingObjects(name),
               UnorderedElementsAreArray(AllObjectsOf(name)));
 
-  UnlinkBufferObjects(name);
+  UnlinkBufferObjects(BufferObjectNames::For(name));
 }
 
 // A scan or a closing writer removing a dead reader's objects holds their
@@ -182,7 +182,7 @@ TEST_F(StaleCleanupTest, AReaderOutwaitsTheRemovalOfADeadReadersBuffer) {
   // The remover's moment: far shorter than the reader's patience, and the
   // outcome is the same whether the reader starts before or after it.
   absl::SleepFor(absl::Milliseconds(50));
-  UnlinkBufferObjects(name);
+  UnlinkBufferObjects(BufferObjectNames::For(name));
   remover.clear();
   reader_thread.join();
 
