@@ -1,14 +1,15 @@
 #include "zerobuffer/owned_buffer.h"
 
+#include <chrono>
 #include <span>
+#include <thread>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "platform/paths.h"
 #include "platform/process.h"
+#include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
@@ -28,8 +29,8 @@ constexpr uint64_t kLargestSegmentForCSharp = (uint64_t{1} << 31) - 1;
 // that buffer's lock files for a moment; a reader creating the same name
 // then waits this long for them rather than taking the holder for a live
 // reader.
-constexpr absl::Duration kRemovalGrace = absl::Milliseconds(500);
-constexpr absl::Duration kRemovalPoll = absl::Milliseconds(1);
+constexpr std::chrono::milliseconds kRemovalGrace{500};
+constexpr std::chrono::milliseconds kRemovalPoll{1};
 
 // The lock file `path` of the buffer with the objects `names`, retried while
 // another process holds it but the buffer names no live reader (see
@@ -37,15 +38,15 @@ constexpr absl::Duration kRemovalPoll = absl::Milliseconds(1);
 absl::StatusOr<platform::FileLock> AcquireLock(const BufferObjectNames& names,
                                                const std::string& path,
                                                const ReaderOptions& options) {
-  const absl::Time give_up = absl::Now() + kRemovalGrace;
+  const Deadline give_up = Deadline::After(kRemovalGrace);
   while (true) {
     absl::StatusOr<platform::FileLock> lock =
         platform::FileLock::Acquire(path, options.permissions);
     if (lock.ok() || !absl::IsUnavailable(lock.status()) ||
-        !ReaderLooksGone(names) || absl::Now() >= give_up) {
+        !ReaderLooksGone(names) || give_up.Expired()) {
       return lock;
     }
-    absl::SleepFor(kRemovalPoll);
+    std::this_thread::sleep_for(kRemovalPoll);
   }
 }
 
