@@ -7,10 +7,10 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
-#include "platform/paths.h"
 #include "platform/process.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
+#include "zerobuffer/lock_files.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -53,39 +53,29 @@ absl::StatusOr<platform::FileLock> AcquireLock(const BufferObjectNames& names,
 std::vector<platform::FileLock> AcquireLocks(const std::string& name,
                                              const BufferObjectNames& names,
                                              const ReaderOptions& options) {
-  const std::vector<std::string> directories = LockDirectories();
-  const std::vector<std::string> paths = LockFilePaths(name);
-  std::vector<platform::FileLock> locks;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    // The first directory is the one C++ and Python peers check; the C#
-    // directory is a courtesy that must not stop us where it is unusable.
-    const bool required = i == 0;
-    if (!required && !options.hold_compat_lock) continue;
-    absl::Status status = platform::EnsureDirectory(directories[i]);
-    if (status.ok()) {
-      absl::StatusOr<platform::FileLock> lock =
-          AcquireLock(names, paths[i], options);
-      if (lock.ok()) {
-        locks.push_back(*std::move(lock));
-        continue;
-      }
-      status = lock.status();
-    }
-    if (absl::IsUnavailable(status)) {
-      throw ReaderAlreadyConnectedException(
-          absl::StrCat("buffer '", name, "' is owned by a live reader (",
-                       paths[i], " is locked)"));
-    }
-    if (required) {
-      ThrowPlatformError(status, absl::StrCat("Failed to acquire lock for "
-                                              "buffer '",
-                                              name, "'"));
-    }
-    internal::Log(LogLevel::kWarning,
-                  absl::StrCat("Not holding the C#-compatible lock for '", name,
-                               "': ", status.ToString()));
+  // In the order of LockDirectories(). The first directory is the one C++
+  // and Python peers check; the C# directory is a courtesy that must not
+  // stop us where it is unusable.
+  const LockFileNeed needs[] = {
+      LockFileNeed::kRequired,
+      options.hold_compat_lock ? LockFileNeed::kIfUsable : LockFileNeed::kSkip};
+  absl::StatusOr<std::vector<platform::FileLock>> locks = LockBufferFiles(
+      name, needs,
+      [&](const std::string& path) {
+        return AcquireLock(names, path, options);
+      },
+      LogLevel::kWarning);
+  if (absl::IsUnavailable(locks.status())) {
+    throw ReaderAlreadyConnectedException(
+        absl::StrCat("buffer '", name, "' is owned by a live reader (",
+                     locks.status().message(), ")"));
   }
-  return locks;
+  if (!locks.ok()) {
+    ThrowPlatformError(
+        locks.status(),
+        absl::StrCat("Failed to acquire lock for buffer '", name, "'"));
+  }
+  return *std::move(locks);
 }
 
 platform::SharedMemory CreateSegment(const std::string& name,

@@ -13,6 +13,7 @@
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "zerobuffer/layout.h"
+#include "zerobuffer/lock_files.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -55,38 +56,36 @@ bool IsHeldHere(std::span<const platform::FileLock> held_here,
 // directory, now held by us; nullopt when another process holds one. Paths
 // of lock files that existed before go to `existing`.
 //
-// A lock file we cannot take for another reason (another user's file, an
-// unusable directory) is only looked at: if nobody holds it, no reader of
-// ours or of upstream can be using that directory for this name either.
+// The C# directory is locked too, created if need be, also in a process
+// whose readers do not hold a lock there (ReaderOptions::hold_compat_lock):
+// a C# reader of the name locks only that directory, and its objects must
+// not go while it may be creating or using them. The directory is the one
+// upstream uses anyway, and the lock file goes again with the lock.
 std::optional<std::vector<platform::FileLock>> LockEveryDirectory(
     const std::string& name, std::span<const platform::FileLock> held_here,
     std::vector<std::string>& existing) {
-  const std::vector<std::string> directories = LockDirectories();
-  const std::vector<std::string> paths = LockFilePaths(name);
-  std::vector<platform::FileLock> locks;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    if (IsHeldHere(held_here, paths[i])) continue;
-    const bool existed = platform::FileExists(paths[i]);
-    absl::Status status = platform::EnsureDirectory(directories[i]);
-    if (status.ok()) {
-      absl::StatusOr<platform::FileLock> lock =
-          platform::FileLock::Acquire(paths[i]);
-      if (lock.ok()) {
-        locks.push_back(*std::move(lock));
-        if (existed) existing.push_back(paths[i]);
-        continue;
-      }
-      status = lock.status();
+  std::vector<LockFileNeed> needs;
+  std::vector<std::string> existed;
+  for (const std::string& path : LockFilePaths(name)) {
+    if (IsHeldHere(held_here, path)) {
+      needs.push_back(LockFileNeed::kSkip);
+      continue;
     }
-    if (absl::IsUnavailable(status) ||
-        platform::FileLock::IsHeld(paths[i]).value_or(false)) {
-      return std::nullopt;
-    }
-    internal::Log(LogLevel::kDebug,
-                  absl::StrCat("Cannot lock ", paths[i], " (",
-                               status.ToString(), "); nobody holds it"));
+    needs.push_back(LockFileNeed::kIfUsable);
+    if (platform::FileExists(path)) existed.push_back(path);
   }
-  return locks;
+  absl::StatusOr<std::vector<platform::FileLock>> locks = LockBufferFiles(
+      name, needs,
+      [](const std::string& path) { return platform::FileLock::Acquire(path); },
+      LogLevel::kDebug);
+  if (!locks.ok()) return std::nullopt;
+  for (const platform::FileLock& lock : *locks) {
+    if (std::find(existed.begin(), existed.end(), lock.path()) !=
+        existed.end()) {
+      existing.push_back(lock.path());
+    }
+  }
+  return *std::move(locks);
 }
 
 }  // namespace

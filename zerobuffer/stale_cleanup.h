@@ -58,10 +58,11 @@ enum class AbandonmentRule {
 // The PIDs are looked at first, without touching any lock file, so a buffer
 // a writer still uses keeps its lock files for a later scan. Then every lock
 // file of the name is taken (except those in `held_here`, which this process
-// holds already), the PIDs are looked at again, and the segment and both
-// semaphores are unlinked while the locks are held; the lock files taken are
-// removed as they are let go. A lock file another process holds means a live
-// or starting reader: nothing is removed.
+// holds already; the C# one also where this process's readers do without
+// it, since a C# reader of the name locks only that one), the PIDs are looked
+// at again, and the segment and both semaphores are unlinked while the locks
+// are held; the lock files taken are removed as they are let go. A lock file
+// another process holds means a live or starting reader: nothing is removed.
 //
 // True when the buffer was abandoned, so that none of its objects exist any
 // more. What was removed is added to `report` when one is given.
