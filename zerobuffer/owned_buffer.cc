@@ -97,11 +97,13 @@ platform::SharedMemory CreateSegment(const std::string& name,
     }
     // We hold the lock, so an existing segment is a leftover unless its
     // reader (say, a C# one, locking only the other directory) is alive or
-    // still creating it.
+    // still creating it, or it is a leftover we may not remove.
     if (!RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone, &report,
                                  locks, options.object_namespace)) {
       throw ReaderAlreadyConnectedException(absl::StrCat(
-          "shared memory of buffer '", name, "' belongs to a live reader"));
+          "shared memory of buffer '", name,
+          "' belongs to a live reader, or is a dead reader's that this "
+          "process may not remove (then the log says why)"));
     }
   }
 }

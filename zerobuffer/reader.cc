@@ -119,7 +119,8 @@ class ReaderImpl final : public internal::FrameOwner,
   void Close() noexcept {
     if (closed_.exchange(true)) return;
     oieb_.Store(&OIEB::reader_pid, 0);
-    UnlinkBufferObjects(buffer_.names);
+    // A failure is logged; a closing reader can do no more about it.
+    UnlinkBufferObjects(buffer_.names).IgnoreError();
     // Lock files last, so no new reader claims the name while the old
     // objects still exist.
     buffer_.locks.clear();

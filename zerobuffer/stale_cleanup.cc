@@ -45,6 +45,12 @@ bool OwnersLookGone(const BufferObjectNames& names, AbandonmentRule rule,
   return OwnersGone(*oieb, rule);
 }
 
+// Whether an unlink that failed with `status` leaves no object behind: there
+// was none, or (Windows) names cannot outlive their objects.
+bool LeftNothingBehind(const absl::Status& status) {
+  return absl::IsNotFound(status) || absl::IsUnimplemented(status);
+}
+
 bool IsHeldHere(std::span<const platform::FileLock> held_here,
                 const std::string& path) {
   return std::any_of(
@@ -90,10 +96,25 @@ std::optional<std::vector<platform::FileLock>> LockEveryDirectory(
 
 }  // namespace
 
-bool UnlinkBufferObjects(const BufferObjectNames& names) {
-  bool removed = platform::NamedSemaphore::Unlink(names.write_semaphore).ok();
-  removed |= platform::NamedSemaphore::Unlink(names.read_semaphore).ok();
-  removed |= platform::SharedMemory::Unlink(names.segment).ok();
+absl::StatusOr<bool> UnlinkBufferObjects(const BufferObjectNames& names) {
+  const absl::Status outcomes[] = {
+      platform::NamedSemaphore::Unlink(names.write_semaphore),
+      platform::NamedSemaphore::Unlink(names.read_semaphore),
+      platform::SharedMemory::Unlink(names.segment),
+  };
+  bool removed = false;
+  absl::Status failure;
+  for (const absl::Status& outcome : outcomes) {
+    if (outcome.ok()) {
+      removed = true;
+    } else if (!LeftNothingBehind(outcome)) {
+      internal::Log(
+          LogLevel::kWarning,
+          absl::StrCat("Cannot remove a buffer object: ", outcome.ToString()));
+      failure.Update(outcome);
+    }
+  }
+  if (!failure.ok()) return failure;
   return removed;
 }
 
@@ -123,15 +144,16 @@ bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule,
         absl::StrCat("Removing abandoned buffer '", name, "' (reader PID ",
                      oieb->reader_pid, ", writer PID ", oieb->writer_pid, ")"));
   }
-  const bool removed = UnlinkBufferObjects(names);
+  const absl::StatusOr<bool> removed = UnlinkBufferObjects(names);
   if (report != nullptr) {
-    if (removed) report->removed_buffers.push_back(name);
-    // Removed below, as `locks` lets them go.
+    if (removed.value_or(false)) report->removed_buffers.push_back(name);
+    // Removed below, as `locks` lets them go, also when an object stays: a
+    // reader of the name that may remove it does so when it meets it.
     report->removed_lock_files.insert(report->removed_lock_files.end(),
                                       existing_lock_files.begin(),
                                       existing_lock_files.end());
   }
-  return true;
+  return removed.ok();
 }
 
 StaleCleanupReport CleanupStaleResources() {

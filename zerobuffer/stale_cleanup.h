@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "platform/file_lock.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/object_namespace.h"
@@ -65,7 +66,9 @@ enum class AbandonmentRule {
 // another process holds means a live or starting reader: nothing is removed.
 //
 // True when the buffer was abandoned, so that none of its objects exist any
-// more. What was removed is added to `report` when one is given.
+// more; false also when an object could not be removed (logged; see
+// UnlinkBufferObjects). What was removed is added to `report` when one is
+// given.
 bool RemoveBufferIfAbandoned(
     const std::string& name, AbandonmentRule rule,
     StaleCleanupReport* report = nullptr,
@@ -79,10 +82,14 @@ bool RemoveBufferIfAbandoned(
 bool ReaderLooksGone(const BufferObjectNames& names);
 
 // Unlinks whichever of the segment and semaphores `names` exist (a crash can
-// leave any subset behind); true when at least one did. Names only:
-// processes that have them mapped or open keep using them. Only for a
-// process that holds the buffer's lock files.
-bool UnlinkBufferObjects(const BufferObjectNames& names);
+// leave any subset behind); true when at least one did, false when none
+// existed. An object that exists but cannot be unlinked (another user's, in
+// the sticky /dev/shm) is logged, and the first such failure is returned
+// once the others have been tried. On Windows, where names die with their
+// objects (Unlink is kUnimplemented), there is never anything to unlink.
+// Names only: processes that have them mapped or open keep using them. Only
+// for a process that holds the buffer's lock files.
+absl::StatusOr<bool> UnlinkBufferObjects(const BufferObjectNames& names);
 
 }  // namespace zerobuffer
 
