@@ -286,7 +286,7 @@ class WriterImpl {
       const WritePlan plan =
           PlanWrite(ring_size_, write_pos_, frame_bytes, free);
       if (plan.kind == WritePlan::Kind::kNeverFits) {
-        throw BufferFullException(absl::StrCat(
+        throw FrameNeverFitsException(absl::StrCat(
             "a ", frame_bytes, "-byte frame fits neither before the end of ",
             "the ", ring_size_, "-byte ring nor before write position ",
             write_pos_, " of buffer '", name_,
