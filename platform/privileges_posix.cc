@@ -3,12 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <exception>
-#include <optional>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -45,28 +44,6 @@ constexpr char kTaskThrew = 'X';     // what the task threw
   report_pipe.WriteAll(report).IgnoreError();
   // No destructors or exit handlers: they belong to the parent's objects.
   _exit(0);
-}
-
-// Everything written to `pipe` until its writer closes it, or nullopt when
-// that takes longer than `timeout`.
-absl::StatusOr<std::optional<std::string>> ReadUntilClosed(
-    FileDescriptor& pipe, absl::Duration timeout) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string text;
-  while (true) {
-    // absl::Duration saturates: an infinite timeout stays infinite.
-    const absl::Duration left =
-        timeout - absl::FromChrono(std::chrono::steady_clock::now() - start);
-    const absl::StatusOr<bool> readable =
-        pipe.WaitReadable(std::max(left, absl::ZeroDuration()));
-    if (!readable.ok()) return readable.status();
-    if (!*readable) return std::nullopt;
-    char chunk[4096];
-    const absl::StatusOr<size_t> got = pipe.ReadSome(chunk, sizeof(chunk));
-    if (!got.ok()) return got.status();
-    if (*got == 0) return text;
-    text.append(chunk, *got);
-  }
 }
 
 }  // namespace
@@ -120,18 +97,17 @@ absl::StatusOr<std::string> RunAsUser(const UserIdentity& user,
   }
   report_pipe->write_end.Close();
 
-  const absl::StatusOr<std::optional<std::string>> report =
-      ReadUntilClosed(report_pipe->read_end, timeout);
-  if (!report.ok() || !report->has_value()) {
+  std::string text;
+  const absl::Status ended = report_pipe->read_end.ReadToEnd(text, timeout);
+  if (!ended.ok()) {
     kill(pid, SIGKILL);
     posix::Reap(pid);
-    if (!report.ok()) return report.status();
+    if (!absl::IsDeadlineExceeded(ended)) return ended;
     return absl::DeadlineExceededError(
         absl::StrCat("the child acting as uid ", user.uid,
                      " did not finish within ", absl::FormatDuration(timeout)));
   }
   const ExitStatus exit = posix::Reap(pid);
-  const std::string& text = **report;
   if (text.empty()) {
     return absl::InternalError(
         absl::StrCat("the child acting as uid ", user.uid,
