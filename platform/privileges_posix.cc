@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "platform/file_descriptor.h"
 #include "platform/posix_child.h"
+#include "platform/posix_errors.h"
 #include "platform/privileges.h"
 
 namespace zerobuffer::platform {
@@ -65,7 +66,7 @@ absl::StatusOr<UserIdentity> LookupUser(const std::string& name) {
     buffer.resize(buffer.size() * 2);
   }
   if (error != 0) {
-    return absl::ErrnoToStatus(error, absl::StrCat("getpwnam_r(", name, ")"));
+    return posix::ErrnoError(error, "getpwnam_r", name);
   }
   if (found == nullptr) {
     return absl::NotFoundError(absl::StrCat("no user account '", name, "'"));
@@ -77,7 +78,7 @@ absl::StatusOr<UserIdentity> LookupUser(const std::string& name) {
 absl::StatusOr<FileOwnership> GetFileOwnership(const std::string& path) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("stat(", path, ")"));
+    return posix::ErrnoError(errno, "stat", path);
   }
   return FileOwnership{static_cast<uint32_t>(info.st_uid),
                        static_cast<uint32_t>(info.st_gid),
