@@ -15,16 +15,6 @@ namespace {
 // How often blocked reads and writes look at the stop flag.
 constexpr std::chrono::milliseconds kPollInterval{100};
 
-std::string Describe(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception that is not a std::exception";
-  }
-}
-
 size_t PoolSize(size_t requested) {
   if (requested > 0) return requested;
   return std::max<size_t>(2, std::thread::hardware_concurrency());
@@ -109,8 +99,9 @@ void DuplexServerCore::AddErrorHandler(ErrorHandler handler) {
 }
 
 void DuplexServerCore::Report(std::exception_ptr error) {
-  internal::Log(LogLevel::kWarning, absl::StrCat("duplex server '", channel_,
-                                                 "': ", Describe(error)));
+  internal::Log(LogLevel::kWarning,
+                absl::StrCat("duplex server '", channel_,
+                             "': ", internal::DescribeException(error)));
   std::vector<ErrorHandler> handlers;
   {
     std::lock_guard lock(error_handlers_mutex_);
