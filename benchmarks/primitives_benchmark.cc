@@ -66,8 +66,7 @@ void BM_SemaphorePostThenWait(benchmark::State& state) {
     platform::NamedSemaphore semaphore = PrivateSemaphore();
     for (auto _ : state) {
       ThrowIfFailed(semaphore.Post(), "post");
-      if (semaphore.Wait(absl::Milliseconds(100)) !=
-          platform::NamedSemaphore::WaitResult::kAcquired) {
+      if (!TakenOrThrow(semaphore, absl::Milliseconds(100), "sem-cost")) {
         throw std::runtime_error("a posted semaphore could not be taken");
       }
     }
