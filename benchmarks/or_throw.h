@@ -1,5 +1,6 @@
-// absl::Status failures as exceptions, for benchmark code where a failed
-// OS call simply ends the benchmark (see run_or_skip.h).
+// Failed OS calls as exceptions, for benchmark code where one simply ends
+// the benchmark (see run_or_skip.h): absl::Status failures, and semaphore
+// waits the OS refuses.
 
 #ifndef ZEROBUFFER_BENCHMARKS_OR_THROW_H_
 #define ZEROBUFFER_BENCHMARKS_OR_THROW_H_
@@ -11,6 +12,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "platform/semaphore.h"
 
 namespace zerobuffer::bench {
 
@@ -24,6 +27,21 @@ template <typename T>
 T OrThrow(absl::StatusOr<T> value, const std::string& what) {
   ThrowIfFailed(value.status(), what);
   return *std::move(value);
+}
+
+// Waits up to `timeout` for `semaphore`: true once taken, false on timeout.
+// Throws when the OS refuses the wait, which waiting again will not mend.
+inline bool TakenOrThrow(platform::NamedSemaphore& semaphore,
+                         absl::Duration timeout, const std::string& what) {
+  switch (semaphore.Wait(timeout)) {
+    case platform::NamedSemaphore::WaitResult::kAcquired:
+      return true;
+    case platform::NamedSemaphore::WaitResult::kTimedOut:
+      return false;
+    case platform::NamedSemaphore::WaitResult::kFailed:
+      break;
+  }
+  throw std::runtime_error(absl::StrCat("the OS refused the wait on ", what));
 }
 
 }  // namespace zerobuffer::bench

@@ -2,7 +2,6 @@
 // built on.
 
 #include <cstdint>
-#include <stdexcept>
 
 #include "absl/time/time.h"
 #include "benchmarks/or_throw.h"
@@ -26,16 +25,10 @@ constexpr uint64_t kSpinsPerParentCheck = uint64_t{1} << 22;
 // benchmark (`parent`) died meanwhile.
 bool AwaitWhileParentLives(platform::ProcessId parent,
                            platform::NamedSemaphore& semaphore) {
-  while (true) {
-    switch (semaphore.Wait(kWaitSlice)) {
-      case platform::NamedSemaphore::WaitResult::kAcquired:
-        return true;
-      case platform::NamedSemaphore::WaitResult::kFailed:
-        throw std::runtime_error("a floor semaphore refused the wait");
-      case platform::NamedSemaphore::WaitResult::kTimedOut:
-        if (!platform::IsProcessAlive(parent)) return false;
-    }
+  while (!TakenOrThrow(semaphore, kWaitSlice, "a floor semaphore")) {
+    if (!platform::IsProcessAlive(parent)) return false;
   }
+  return true;
 }
 
 }  // namespace

@@ -49,14 +49,7 @@ void SemaphorePair::Ping() { ThrowIfFailed(pings_.Post(), "ping"); }
 void SemaphorePair::RoundTrip() {
   Ping();
   for (int slice = 0; slice < kSlicesBeforeGivingUp; ++slice) {
-    switch (pongs_.Wait(kWaitSlice)) {
-      case platform::NamedSemaphore::WaitResult::kAcquired:
-        return;
-      case platform::NamedSemaphore::WaitResult::kFailed:
-        throw std::runtime_error("the pong semaphore refused the wait");
-      case platform::NamedSemaphore::WaitResult::kTimedOut:
-        break;
-    }
+    if (TakenOrThrow(pongs_, kWaitSlice, "the pong semaphore")) return;
   }
   throw std::runtime_error("the semaphore echo stopped answering");
 }

@@ -1,5 +1,6 @@
-// What waiting costs the reader: the CPU time (from /proc) of a reader
-// process while frames arrive at a given rate, or none at all. A blocked
+// What waiting costs the reader: the CPU time (platform::ProcessCpuTime,
+// the process's CPU-time clock) of a reader process while frames arrive at
+// a given rate, or none at all. A blocked
 // reader must not burn a core; a spinning one pays at most its spin per
 // frame.
 
@@ -10,13 +11,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_names.h"
 #include "benchmarks/frame_sizes.h"
+#include "benchmarks/or_throw.h"
 #include "benchmarks/peer_process.h"
-#include "benchmarks/proc_cpu_time.h"
 #include "benchmarks/run_or_skip.h"
 #include "benchmarks/spin_options.h"
+#include "platform/process_stats.h"
 #include "zerobuffer/zerobuffer.h"
 
 namespace zerobuffer::bench {
@@ -43,7 +46,11 @@ void BM_ReaderCpu(benchmark::State& state) {
     std::vector<std::byte> frame(kKiB, std::byte{0x5a});
     uint64_t written = 0;
 
-    const std::chrono::nanoseconds cpu_before = ProcessCpuTime(reader.pid());
+    const auto reader_cpu_time = [&reader] {
+      return OrThrow(platform::ProcessCpuTime(reader.pid()),
+                     "the reader's CPU time");
+    };
+    const absl::Duration cpu_before = reader_cpu_time();
     const Clock::time_point start = Clock::now();
     for (auto _ : state) {
       const Clock::time_point window_end = Clock::now() + kWindow;
@@ -63,9 +70,8 @@ void BM_ReaderCpu(benchmark::State& state) {
     }
     const double seconds =
         std::chrono::duration<double>(Clock::now() - start).count();
-    const double cpu_ms = std::chrono::duration<double, std::milli>(
-                              ProcessCpuTime(reader.pid()) - cpu_before)
-                              .count();
+    const double cpu_ms =
+        absl::ToDoubleMilliseconds(reader_cpu_time() - cpu_before);
     // The reader ends when its writer leaves.
     writer.reset();
     reader.Finish();

@@ -40,6 +40,12 @@ class FileDescriptor {
     return WriteAll(data.data(), data.size());
   }
 
+  // Reads until the end of the stream, appending to `text`, for at most
+  // `timeout` on a monotonic clock (absl::InfiniteDuration() waits without
+  // limit). kDeadlineExceeded when the stream has not ended by then; `text`
+  // holds what arrived all the same.
+  absl::Status ReadToEnd(std::string& text, absl::Duration timeout);
+
   // Waits until a read would not block (data, end of stream or error), up to
   // `timeout`. False on timeout.
   absl::StatusOr<bool> WaitReadable(absl::Duration timeout);

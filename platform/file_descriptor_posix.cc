@@ -9,6 +9,7 @@
 #include <climits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "platform/file_descriptor.h"
 
 namespace zerobuffer::platform {
@@ -56,6 +57,28 @@ absl::Status FileDescriptor::WriteAll(const char* data, size_t size) {
     size -= static_cast<size_t>(n);
   }
   return absl::OkStatus();
+}
+
+absl::Status FileDescriptor::ReadToEnd(std::string& text,
+                                       absl::Duration timeout) {
+  const auto start = std::chrono::steady_clock::now();
+  while (true) {
+    // absl::Duration saturates: an infinite timeout stays infinite.
+    const absl::Duration left =
+        timeout - absl::FromChrono(std::chrono::steady_clock::now() - start);
+    const absl::StatusOr<bool> readable =
+        WaitReadable(std::max(left, absl::ZeroDuration()));
+    if (!readable.ok()) return readable.status();
+    if (!*readable) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "the stream did not end within ", absl::FormatDuration(timeout)));
+    }
+    char chunk[4096];
+    const absl::StatusOr<size_t> got = ReadSome(chunk, sizeof(chunk));
+    if (!got.ok()) return got.status();
+    if (*got == 0) return absl::OkStatus();
+    text.append(chunk, *got);
+  }
 }
 
 absl::StatusOr<bool> FileDescriptor::WaitReadable(absl::Duration timeout) {

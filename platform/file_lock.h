@@ -4,8 +4,8 @@
 // flock(2) on POSIX (not fcntl record locks, which flock holders cannot see)
 // and an exclusive share mode with delete-on-close on Windows.
 //
-// Neither mechanism can look at a lock without taking it, so IsHeld and
-// TryRemoveStale probe by locking the file for the moment the probe lasts.
+// Neither mechanism can look at a lock without taking it, so IsHeld probes
+// by locking the file for the moment the probe lasts.
 // An Acquire by another process in that moment fails with kUnavailable as
 // if the file were owned; a caller that races with probes (stale cleanup
 // of other readers) tells the two apart by trying again.
@@ -33,11 +33,6 @@ class FileLock {
   static absl::StatusOr<FileLock> Acquire(
       const std::string& path,
       std::optional<uint32_t> permissions = std::nullopt);
-
-  // Removes `path` if no process holds its lock: true when it was stale and
-  // is gone, false when it is held (or already gone). The file is unlinked
-  // while the lock is held, so no other process can lock it in between.
-  static absl::StatusOr<bool> TryRemoveStale(const std::string& path);
 
   // Whether some process currently holds the lock on `path`. A file being
   // deleted (Windows) counts as held: it is not free to take.

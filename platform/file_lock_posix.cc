@@ -58,35 +58,6 @@ absl::StatusOr<FileLock> FileLock::Acquire(
       absl::StrCat("lock file ", path, " kept disappearing while locking"));
 }
 
-absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
-  // flock does not care about the open mode, and read-only also works on
-  // another user's 0644 file.
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return false;
-    return posix::ErrnoError(errno, "open", path);
-  }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    close(fd);
-    if (error == EWOULDBLOCK) return false;
-    return posix::ErrnoError(error, "flock", path);
-  }
-  bool removed = false;
-  if (PathNamesDescriptor(path, fd)) {
-    // Unlink while still holding the lock, then release: unlocking first
-    // would let another reader lock the file and then lose it to us.
-    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-      const int error = errno;
-      close(fd);
-      return posix::ErrnoError(error, "unlink", path);
-    }
-    removed = true;
-  }
-  close(fd);
-  return removed;
-}
-
 absl::StatusOr<bool> FileLock::IsHeld(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

@@ -54,24 +54,6 @@ absl::StatusOr<FileLock> FileLock::Acquire(
   return FileLock(path, reinterpret_cast<intptr_t>(file));
 }
 
-absl::StatusOr<bool> FileLock::TryRemoveStale(const std::string& path) {
-  const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
-  if (!wide_path.ok()) return wide_path.status();
-  // Opening with share mode 0 succeeds only when no one holds the file, and
-  // delete-on-close then removes it as we close: no other process can open
-  // it in between. DELETE is the only right the removal needs.
-  const HANDLE file =
-      CreateFileW(wide_path->c_str(), DELETE, 0, nullptr, OPEN_EXISTING,
-                  FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
-  if (file == INVALID_HANDLE_VALUE) {
-    const DWORD error = GetLastError();
-    if (IsMissing(error) || IsHeldByOther(error)) return false;
-    return win32::Win32Error(error, "CreateFileW", path);
-  }
-  CloseHandle(file);
-  return true;
-}
-
 absl::StatusOr<bool> FileLock::IsHeld(const std::string& path) {
   const absl::StatusOr<std::wstring> wide_path = win32::FilePath(path);
   if (!wide_path.ok()) return wide_path.status();

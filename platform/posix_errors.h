@@ -1,6 +1,6 @@
 // Helpers shared by the POSIX implementations in this package: errno values
 // as absl::Status and the names POSIX gives kernel objects. The counterpart
-// of win32_errors.h; private to //platform.
+// of win32_errors.h; private to //platform and its test helpers.
 
 #ifndef ZEROBUFFER_PLATFORM_POSIX_ERRORS_H_
 #define ZEROBUFFER_PLATFORM_POSIX_ERRORS_H_

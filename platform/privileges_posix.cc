@@ -3,17 +3,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <exception>
-#include <optional>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "platform/file_descriptor.h"
 #include "platform/posix_child.h"
+#include "platform/posix_errors.h"
 #include "platform/privileges.h"
 
 namespace zerobuffer::platform {
@@ -47,28 +47,6 @@ constexpr char kTaskThrew = 'X';     // what the task threw
   _exit(0);
 }
 
-// Everything written to `pipe` until its writer closes it, or nullopt when
-// that takes longer than `timeout`.
-absl::StatusOr<std::optional<std::string>> ReadUntilClosed(
-    FileDescriptor& pipe, absl::Duration timeout) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string text;
-  while (true) {
-    // absl::Duration saturates: an infinite timeout stays infinite.
-    const absl::Duration left =
-        timeout - absl::FromChrono(std::chrono::steady_clock::now() - start);
-    const absl::StatusOr<bool> readable =
-        pipe.WaitReadable(std::max(left, absl::ZeroDuration()));
-    if (!readable.ok()) return readable.status();
-    if (!*readable) return std::nullopt;
-    char chunk[4096];
-    const absl::StatusOr<size_t> got = pipe.ReadSome(chunk, sizeof(chunk));
-    if (!got.ok()) return got.status();
-    if (*got == 0) return text;
-    text.append(chunk, *got);
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<UserIdentity> CurrentUser() {
@@ -88,7 +66,7 @@ absl::StatusOr<UserIdentity> LookupUser(const std::string& name) {
     buffer.resize(buffer.size() * 2);
   }
   if (error != 0) {
-    return absl::ErrnoToStatus(error, absl::StrCat("getpwnam_r(", name, ")"));
+    return posix::ErrnoError(error, "getpwnam_r", name);
   }
   if (found == nullptr) {
     return absl::NotFoundError(absl::StrCat("no user account '", name, "'"));
@@ -100,7 +78,7 @@ absl::StatusOr<UserIdentity> LookupUser(const std::string& name) {
 absl::StatusOr<FileOwnership> GetFileOwnership(const std::string& path) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("stat(", path, ")"));
+    return posix::ErrnoError(errno, "stat", path);
   }
   return FileOwnership{static_cast<uint32_t>(info.st_uid),
                        static_cast<uint32_t>(info.st_gid),
@@ -120,18 +98,17 @@ absl::StatusOr<std::string> RunAsUser(const UserIdentity& user,
   }
   report_pipe->write_end.Close();
 
-  const absl::StatusOr<std::optional<std::string>> report =
-      ReadUntilClosed(report_pipe->read_end, timeout);
-  if (!report.ok() || !report->has_value()) {
+  std::string text;
+  const absl::Status ended = report_pipe->read_end.ReadToEnd(text, timeout);
+  if (!ended.ok()) {
     kill(pid, SIGKILL);
     posix::Reap(pid);
-    if (!report.ok()) return report.status();
+    if (!absl::IsDeadlineExceeded(ended)) return ended;
     return absl::DeadlineExceededError(
         absl::StrCat("the child acting as uid ", user.uid,
                      " did not finish within ", absl::FormatDuration(timeout)));
   }
   const ExitStatus exit = posix::Reap(pid);
-  const std::string& text = **report;
   if (text.empty()) {
     return absl::InternalError(
         absl::StrCat("the child acting as uid ", user.uid,

@@ -2,11 +2,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "platform/posix_errors.h"
+#include "platform/posix_pid.h"
 #include "platform/process.h"
 
 namespace zerobuffer::platform {
@@ -29,8 +31,9 @@ bool IsZombie(ProcessId pid) {
 ProcessId CurrentProcessId() { return static_cast<ProcessId>(getpid()); }
 
 bool IsProcessAlive(ProcessId pid) {
-  if (pid == 0 || pid > static_cast<ProcessId>(INT_MAX)) return false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+  const std::optional<pid_t> posix_pid = posix::ToPosixPid(pid);
+  if (!posix_pid.has_value()) return false;
+  if (kill(*posix_pid, 0) != 0 && errno != EPERM) return false;
   return !IsZombie(pid);
 }
 
@@ -41,7 +44,7 @@ absl::StatusOr<std::string> CurrentExecutablePath() {
   while (true) {
     const ssize_t length = readlink("/proc/self/exe", path.data(), path.size());
     if (length < 0) {
-      return absl::ErrnoToStatus(errno, "readlink(\"/proc/self/exe\")");
+      return posix::ErrnoError(errno, "readlink", "/proc/self/exe");
     }
     if (static_cast<size_t>(length) < path.size()) {
       path.resize(static_cast<size_t>(length));

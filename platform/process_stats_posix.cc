@@ -2,13 +2,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "platform/posix_errors.h"
+#include "platform/posix_pid.h"
 #include "platform/process_stats.h"
 
 namespace zerobuffer::platform {
@@ -25,27 +27,23 @@ absl::Status NoSuchProcess(ProcessId pid) {
 }  // namespace
 
 absl::StatusOr<absl::Duration> ProcessCpuTime(ProcessId pid) {
-  // clock_getcpuclockid(0) would name this process, and larger values do
-  // not fit pid_t.
-  if (pid == 0 || pid > static_cast<ProcessId>(INT_MAX)) {
-    return NoSuchProcess(pid);
-  }
+  const std::optional<pid_t> posix_pid = posix::ToPosixPid(pid);
+  if (!posix_pid.has_value()) return NoSuchProcess(pid);
   // The process's CPU-time clock: the scheduler's nanosecond count for all
   // its threads, those that have ended included. /proc/<pid>/stat offers
   // only 10 ms ticks, too coarse to tell a blocked reader from an idle one.
   clockid_t clock;
-  const int error = clock_getcpuclockid(static_cast<pid_t>(pid), &clock);
+  const int error = clock_getcpuclockid(*posix_pid, &clock);
   if (error == ESRCH) return NoSuchProcess(pid);
   if (error != 0) {
-    return absl::ErrnoToStatus(error,
-                               absl::StrCat("clock_getcpuclockid(", pid, ")"));
+    return posix::ErrnoError(error, "clock_getcpuclockid", absl::StrCat(pid));
   }
   timespec used;
   if (clock_gettime(clock, &used) != 0) {
     // The process ended since the clock was looked up.
     if (errno == EINVAL) return NoSuchProcess(pid);
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat("clock_gettime(CPU clock of ", pid, ")"));
+    return posix::ErrnoError(errno, "clock_gettime",
+                             absl::StrCat("CPU clock of process ", pid));
   }
   return absl::DurationFromTimespec(used);
 }

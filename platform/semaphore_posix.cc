@@ -7,18 +7,10 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/base/config.h"
 #include "absl/strings/str_cat.h"
 #include "platform/posix_errors.h"
 #include "platform/semaphore.h"
-
-// GCC says __SANITIZE_THREAD__, Clang __has_feature(thread_sanitizer).
-#if defined(__SANITIZE_THREAD__)
-#define ZEROBUFFER_THREAD_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define ZEROBUFFER_THREAD_SANITIZER 1
-#endif
-#endif
 
 namespace zerobuffer::platform {
 namespace {
@@ -35,7 +27,7 @@ absl::Duration ClockNow(clockid_t clock) {
 // steps must not stretch or cut waits, and an interrupted wait resumes
 // against the same deadline. 0, or the errno of the failure (ETIMEDOUT).
 int WaitUntil(sem_t* sem, absl::Duration deadline) {
-#ifdef ZEROBUFFER_THREAD_SANITIZER
+#ifdef ABSL_HAVE_THREAD_SANITIZER
   // ThreadSanitizer intercepts sem_wait, sem_timedwait and sem_post, not
   // sem_clockwait. A wait it does not see loses the happens-before edge of
   // the post it consumed, and TSan then reports races on everything the

@@ -173,18 +173,40 @@ absl::StatusOr<Subprocess> Subprocess::Spawn(const SubprocessOptions& options) {
   if (pid < 0) return absl::ErrnoToStatus(fork_error, "fork");
   report->write_end.Close();
 
+  // End of stream at once means the exec succeeded; a whole report, that a
+  // step failed. Anything else leaves the child's fate unknown: it is
+  // killed rather than handed out as a process that may not be running the
+  // program.
   ChildFailure failure;
   size_t received = 0;
+  absl::Status report_read;
   while (received < sizeof(failure)) {
     const absl::StatusOr<size_t> read =
         report->read_end.ReadSome(reinterpret_cast<char*>(&failure) + received,
                                   sizeof(failure) - received);
-    if (!read.ok() || *read == 0) break;
+    if (!read.ok()) {
+      report_read = read.status();
+      break;
+    }
+    if (*read == 0) break;
     received += *read;
   }
   if (received == sizeof(failure)) {
     posix::Reap(pid);
     return StatusOfChildFailure(failure, options);
+  }
+  if (!report_read.ok() || received > 0) {
+    kill(pid, SIGKILL);
+    posix::Reap(pid);
+    if (!report_read.ok()) {
+      return absl::InternalError(
+          absl::StrCat("cannot tell whether ", options.argv[0],
+                       " started: reading the child's report failed: ",
+                       report_read.ToString()));
+    }
+    return absl::InternalError(absl::StrCat(
+        "cannot tell whether ", options.argv[0], " started: the child's ",
+        "report ended after ", received, " of ", sizeof(failure), " bytes"));
   }
 
   child.pid_ = static_cast<ProcessId>(pid);

@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "zerobuffer/names.h"
+#include "zerobuffer/object_namespace.h"
 
 namespace zerobuffer {
 

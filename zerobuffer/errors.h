@@ -99,6 +99,18 @@ ZEROBUFFER_DECLARE_EXCEPTION(ClosedException, ErrorCode::kClosed,
 
 #undef ZEROBUFFER_DECLARE_EXCEPTION
 
+// A frame that can never be placed at the current write position: it fits
+// neither before the ring's end nor, after a wrap, in front of the write
+// position, so no amount of reading makes room (protocol.md 6.2). Thrown at
+// once rather than after the write timeout. It is a BufferFullException with
+// the same code, so code that handles a full buffer handles it too; catch it
+// first to tell a frame that must wait from one that cannot be written here.
+class FrameNeverFitsException : public BufferFullException {
+ public:
+  explicit FrameNeverFitsException(std::string_view detail)
+      : BufferFullException(detail) {}
+};
+
 class SequenceError : public ZeroBufferException {
  public:
   SequenceError(uint64_t expected, uint64_t got);

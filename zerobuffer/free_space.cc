@@ -28,4 +28,10 @@ WritePlan PlanWrite(uint64_t ring_size, uint64_t write_pos,
   return {kind, tail + frame_bytes, tail};
 }
 
+WritePlan PlanWriteFor(const OIEB& oieb, uint64_t frame_bytes) {
+  return PlanWrite(oieb.payload_size,
+                   oieb.payload_write_pos % oieb.payload_size, frame_bytes,
+                   oieb.payload_free_bytes);
+}
+
 }  // namespace zerobuffer

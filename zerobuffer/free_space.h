@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "zerobuffer/layout.h"
+
 namespace zerobuffer {
 
 // How a frame occupying `frame_bytes` (T = 16 + payload) is placed.
@@ -47,6 +49,11 @@ struct WritePlan {
 // Requires 16 < frame_bytes <= ring_size and write_pos < ring_size.
 WritePlan PlanWrite(uint64_t ring_size, uint64_t write_pos,
                     uint64_t frame_bytes, uint64_t free_bytes);
+
+// PlanWrite for the ring an OIEB (a snapshot) describes: its payload size,
+// its write position taken modulo that size, as a writer takes it when it
+// connects, and its free bytes.
+WritePlan PlanWriteFor(const OIEB& oieb, uint64_t frame_bytes);
 
 }  // namespace zerobuffer
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace zerobuffer {
 namespace {
 
@@ -68,6 +70,26 @@ void Log(LogLevel level, const std::string& message) {
     sink = slot.sink;
   }
   if (sink) sink(level, message);
+}
+
+std::string DescribeException(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
+void LogCurrentException(const char* context) noexcept {
+  try {
+    Log(LogLevel::kWarning,
+        absl::StrCat(context, ": ",
+                     DescribeException(std::current_exception())));
+  } catch (...) {
+    // Out of memory, or a sink that throws: there is nobody left to tell.
+  }
 }
 
 }  // namespace internal

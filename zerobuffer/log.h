@@ -5,6 +5,7 @@
 #ifndef ZEROBUFFER_ZEROBUFFER_LOG_H_
 #define ZEROBUFFER_ZEROBUFFER_LOG_H_
 
+#include <exception>
 #include <functional>
 #include <string>
 
@@ -21,7 +22,17 @@ using LogSink = std::function<void(LogLevel level, const std::string& message)>;
 LogSink SetLogSink(LogSink sink);
 
 namespace internal {
+
 void Log(LogLevel level, const std::string& message);
+
+// What `error` says: its what(), or a note that it is no std::exception.
+std::string DescribeException(std::exception_ptr error);
+
+// Logs the exception being handled, after `context`, at kWarning. Never
+// throws, not even when logging fails: for the catch blocks of cleanup that
+// must not throw (destructors, noexcept close()). Only inside a catch block.
+void LogCurrentException(const char* context) noexcept;
+
 }  // namespace internal
 
 }  // namespace zerobuffer

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "zerobuffer/object_namespace.h"
 
 namespace zerobuffer {
 
@@ -25,14 +26,10 @@ inline constexpr size_t kMaxChannelNameLength = kMaxBufferNameLength - 9;
 // the reason.
 absl::Status ValidateBufferName(const std::string& name);
 
-// Where a buffer's segment and semaphores live. On Windows the session
-// namespace is the caller's logon session, as in the C# implementation; the
-// global one ("Global\" prefix) is shared by every session, so a service
-// and a user's process can meet. POSIX has one namespace: both are the same.
-enum class ObjectNamespace { kSession, kGlobal };
-
-// The portable names of one buffer's objects; the platform layer adds the
-// OS decoration ("/" on POSIX).
+// The names of one buffer's objects in `object_namespace`: portable names,
+// with the "Global\" prefix for kGlobal on Windows (see
+// platform::GlobalObjectName); the platform layer adds the rest of the OS
+// decoration ("/" on POSIX).
 struct BufferObjectNames {
   std::string segment;          // <name>
   std::string write_semaphore;  // sem-w-<name>: "a frame was written"

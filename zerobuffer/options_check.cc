@@ -40,7 +40,8 @@ void ThrowIfInvalidOptions(const ReaderOptions& options) {
   if (options.permissions.has_value() && (*options.permissions & ~0777u)) {
     ThrowInvalid(kReaderOptions,
                  absl::StrFormat("permissions are 0%o; a buffer's objects take "
-                                 "read and write bits only, 0777 at most",
+                                 "the read, write and execute bits of 0777 "
+                                 "only (no setuid, setgid or sticky bit)",
                                  *options.permissions));
   }
 }

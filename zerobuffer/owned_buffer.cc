@@ -1,15 +1,16 @@
 #include "zerobuffer/owned_buffer.h"
 
+#include <chrono>
 #include <span>
+#include <thread>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
-#include "platform/paths.h"
 #include "platform/process.h"
+#include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
+#include "zerobuffer/lock_files.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -28,61 +29,53 @@ constexpr uint64_t kLargestSegmentForCSharp = (uint64_t{1} << 31) - 1;
 // that buffer's lock files for a moment; a reader creating the same name
 // then waits this long for them rather than taking the holder for a live
 // reader.
-constexpr absl::Duration kRemovalGrace = absl::Milliseconds(500);
-constexpr absl::Duration kRemovalPoll = absl::Milliseconds(1);
+constexpr std::chrono::milliseconds kRemovalGrace{500};
+constexpr std::chrono::milliseconds kRemovalPoll{1};
 
-// The lock file `path` of buffer `name`, retried while another process
-// holds it but the buffer names no live reader (see kRemovalGrace).
-absl::StatusOr<platform::FileLock> AcquireLock(const std::string& name,
+// The lock file `path` of the buffer with the objects `names`, retried while
+// another process holds it but the buffer names no live reader (see
+// kRemovalGrace).
+absl::StatusOr<platform::FileLock> AcquireLock(const BufferObjectNames& names,
                                                const std::string& path,
                                                const ReaderOptions& options) {
-  const absl::Time give_up = absl::Now() + kRemovalGrace;
+  const Deadline give_up = Deadline::After(kRemovalGrace);
   while (true) {
     absl::StatusOr<platform::FileLock> lock =
         platform::FileLock::Acquire(path, options.permissions);
     if (lock.ok() || !absl::IsUnavailable(lock.status()) ||
-        !ReaderLooksGone(name) || absl::Now() >= give_up) {
+        !ReaderLooksGone(names) || give_up.Expired()) {
       return lock;
     }
-    absl::SleepFor(kRemovalPoll);
+    std::this_thread::sleep_for(kRemovalPoll);
   }
 }
 
 std::vector<platform::FileLock> AcquireLocks(const std::string& name,
+                                             const BufferObjectNames& names,
                                              const ReaderOptions& options) {
-  const std::vector<std::string> directories = LockDirectories();
-  const std::vector<std::string> paths = LockFilePaths(name);
-  std::vector<platform::FileLock> locks;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    // The first directory is the one C++ and Python peers check; the C#
-    // directory is a courtesy that must not stop us where it is unusable.
-    const bool required = i == 0;
-    if (!required && !options.hold_compat_lock) continue;
-    absl::Status status = platform::EnsureDirectory(directories[i]);
-    if (status.ok()) {
-      absl::StatusOr<platform::FileLock> lock =
-          AcquireLock(name, paths[i], options);
-      if (lock.ok()) {
-        locks.push_back(*std::move(lock));
-        continue;
-      }
-      status = lock.status();
-    }
-    if (absl::IsUnavailable(status)) {
-      throw ReaderAlreadyConnectedException(
-          absl::StrCat("buffer '", name, "' is owned by a live reader (",
-                       paths[i], " is locked)"));
-    }
-    if (required) {
-      ThrowPlatformError(status, absl::StrCat("Failed to acquire lock for "
-                                              "buffer '",
-                                              name, "'"));
-    }
-    internal::Log(LogLevel::kWarning,
-                  absl::StrCat("Not holding the C#-compatible lock for '", name,
-                               "': ", status.ToString()));
+  // In the order of LockDirectories(). The first directory is the one C++
+  // and Python peers check; the C# directory is a courtesy that must not
+  // stop us where it is unusable.
+  const LockFileNeed needs[] = {
+      LockFileNeed::kRequired,
+      options.hold_compat_lock ? LockFileNeed::kIfUsable : LockFileNeed::kSkip};
+  absl::StatusOr<std::vector<platform::FileLock>> locks = LockBufferFiles(
+      name, needs,
+      [&](const std::string& path) {
+        return AcquireLock(names, path, options);
+      },
+      LogLevel::kWarning);
+  if (absl::IsUnavailable(locks.status())) {
+    throw ReaderAlreadyConnectedException(
+        absl::StrCat("buffer '", name, "' is owned by a live reader (",
+                     locks.status().message(), ")"));
   }
-  return locks;
+  if (!locks.ok()) {
+    ThrowPlatformError(
+        locks.status(),
+        absl::StrCat("Failed to acquire lock for buffer '", name, "'"));
+  }
+  return *std::move(locks);
 }
 
 platform::SharedMemory CreateSegment(const std::string& name,
@@ -104,11 +97,13 @@ platform::SharedMemory CreateSegment(const std::string& name,
     }
     // We hold the lock, so an existing segment is a leftover unless its
     // reader (say, a C# one, locking only the other directory) is alive or
-    // still creating it.
+    // still creating it, or it is a leftover we may not remove.
     if (!RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderGone, &report,
-                                 locks)) {
+                                 locks, options.object_namespace)) {
       throw ReaderAlreadyConnectedException(absl::StrCat(
-          "shared memory of buffer '", name, "' belongs to a live reader"));
+          "shared memory of buffer '", name,
+          "' belongs to a live reader, or is a dead reader's that this "
+          "process may not remove (then the log says why)"));
     }
   }
 }
@@ -159,10 +154,10 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
                                "2 GiB"));
   }
   StaleCleanupReport report = CleanupStaleResources();
-  std::vector<platform::FileLock> locks = AcquireLocks(name, options);
-
   const BufferObjectNames names =
       BufferObjectNames::For(name, options.object_namespace);
+  std::vector<platform::FileLock> locks = AcquireLocks(name, names, options);
+
   platform::SharedMemory segment =
       CreateSegment(name, names, layout, options, locks, report);
   absl::Cleanup remove_segment = [&names] {
@@ -180,6 +175,7 @@ OwnedBuffer CreateOwnedBuffer(const std::string& name,
   std::move(remove_segment).Cancel();
   std::move(remove_write_semaphore).Cancel();
   return OwnedBuffer{layout,
+                     names,
                      std::move(locks),
                      std::move(segment),
                      std::move(write_semaphore),

@@ -12,12 +12,14 @@
 #include "platform/shared_memory.h"
 #include "zerobuffer/config.h"
 #include "zerobuffer/layout.h"
+#include "zerobuffer/names.h"
 #include "zerobuffer/stale_cleanup.h"
 
 namespace zerobuffer {
 
 struct OwnedBuffer {
   SegmentLayout layout;
+  BufferObjectNames names;
   std::vector<platform::FileLock> locks;
   platform::SharedMemory segment;
   platform::NamedSemaphore write_semaphore;  // sem-w

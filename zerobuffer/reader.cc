@@ -13,6 +13,7 @@
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/frame_header_check.h"
+#include "zerobuffer/log.h"
 #include "zerobuffer/name_check.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -119,7 +120,13 @@ class ReaderImpl final : public internal::FrameOwner,
   void Close() noexcept {
     if (closed_.exchange(true)) return;
     oieb_.Store(&OIEB::reader_pid, 0);
-    UnlinkBufferObjects(name_);
+    try {
+      // A failure is logged; a closing reader can do no more about it.
+      UnlinkBufferObjects(buffer_.names).IgnoreError();
+    } catch (...) {
+      // From the destructor too: nothing may escape.
+      internal::LogCurrentException("Closing a reader");
+    }
     // Lock files last, so no new reader claims the name while the old
     // objects still exist.
     buffer_.locks.clear();

@@ -13,6 +13,7 @@
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "zerobuffer/layout.h"
+#include "zerobuffer/lock_files.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_view.h"
@@ -26,15 +27,15 @@ bool OwnersGone(const OIEB& oieb, AbandonmentRule rule) {
          !platform::IsProcessAlive(oieb.writer_pid);
 }
 
-// Whether the PIDs in the OIEB of `name` let it go under `rule`; the OIEB,
-// when there is one, in `oieb`. A segment that is missing or too small to
-// hold an OIEB names nobody; one we cannot open (another user's) is left
-// alone. Only the lock files tell whether a reader is still creating it.
-bool OwnersLookGone(const std::string& name, AbandonmentRule rule,
+// Whether the PIDs in the OIEB of the segment `names` let it go under `rule`;
+// the OIEB, when there is one, in `oieb`. A segment that is missing or too
+// small to hold an OIEB names nobody; one we cannot open (another user's) is
+// left alone. Only the lock files tell whether a reader is still creating it.
+bool OwnersLookGone(const BufferObjectNames& names, AbandonmentRule rule,
                     std::optional<OIEB>& oieb) {
   oieb.reset();
   absl::StatusOr<platform::SharedMemory> segment =
-      platform::SharedMemory::Open(name);
+      platform::SharedMemory::Open(names.segment);
   if (!segment.ok() && !absl::IsNotFound(segment.status()) &&
       !absl::IsFailedPrecondition(segment.status())) {
     return false;
@@ -42,6 +43,12 @@ bool OwnersLookGone(const std::string& name, AbandonmentRule rule,
   if (!segment.ok() || segment->size() < kOiebSize) return true;
   oieb = OiebView(segment->data()).Snapshot();
   return OwnersGone(*oieb, rule);
+}
+
+// Whether an unlink that failed with `status` leaves no object behind: there
+// was none, or (Windows) names cannot outlive their objects.
+bool LeftNothingBehind(const absl::Status& status) {
+  return absl::IsNotFound(status) || absl::IsUnimplemented(status);
 }
 
 bool IsHeldHere(std::span<const platform::FileLock> held_here,
@@ -55,82 +62,98 @@ bool IsHeldHere(std::span<const platform::FileLock> held_here,
 // directory, now held by us; nullopt when another process holds one. Paths
 // of lock files that existed before go to `existing`.
 //
-// A lock file we cannot take for another reason (another user's file, an
-// unusable directory) is only looked at: if nobody holds it, no reader of
-// ours or of upstream can be using that directory for this name either.
+// The C# directory is locked too, created if need be, also in a process
+// whose readers do not hold a lock there (ReaderOptions::hold_compat_lock):
+// a C# reader of the name locks only that directory, and its objects must
+// not go while it may be creating or using them. The directory is the one
+// upstream uses anyway, and the lock file goes again with the lock.
 std::optional<std::vector<platform::FileLock>> LockEveryDirectory(
     const std::string& name, std::span<const platform::FileLock> held_here,
     std::vector<std::string>& existing) {
-  const std::vector<std::string> directories = LockDirectories();
-  const std::vector<std::string> paths = LockFilePaths(name);
-  std::vector<platform::FileLock> locks;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    if (IsHeldHere(held_here, paths[i])) continue;
-    const bool existed = platform::FileExists(paths[i]);
-    absl::Status status = platform::EnsureDirectory(directories[i]);
-    if (status.ok()) {
-      absl::StatusOr<platform::FileLock> lock =
-          platform::FileLock::Acquire(paths[i]);
-      if (lock.ok()) {
-        locks.push_back(*std::move(lock));
-        if (existed) existing.push_back(paths[i]);
-        continue;
-      }
-      status = lock.status();
+  std::vector<LockFileNeed> needs;
+  std::vector<std::string> existed;
+  for (const std::string& path : LockFilePaths(name)) {
+    if (IsHeldHere(held_here, path)) {
+      needs.push_back(LockFileNeed::kSkip);
+      continue;
     }
-    if (absl::IsUnavailable(status) ||
-        platform::FileLock::IsHeld(paths[i]).value_or(false)) {
-      return std::nullopt;
-    }
-    internal::Log(LogLevel::kDebug,
-                  absl::StrCat("Cannot lock ", paths[i], " (",
-                               status.ToString(), "); nobody holds it"));
+    needs.push_back(LockFileNeed::kIfUsable);
+    if (platform::FileExists(path)) existed.push_back(path);
   }
-  return locks;
+  absl::StatusOr<std::vector<platform::FileLock>> locks = LockBufferFiles(
+      name, needs,
+      [](const std::string& path) { return platform::FileLock::Acquire(path); },
+      LogLevel::kDebug);
+  if (!locks.ok()) return std::nullopt;
+  for (const platform::FileLock& lock : *locks) {
+    if (std::find(existed.begin(), existed.end(), lock.path()) !=
+        existed.end()) {
+      existing.push_back(lock.path());
+    }
+  }
+  return *std::move(locks);
 }
 
 }  // namespace
 
-bool UnlinkBufferObjects(const std::string& name) {
-  const BufferObjectNames names = BufferObjectNames::For(name);
-  bool removed = platform::NamedSemaphore::Unlink(names.write_semaphore).ok();
-  removed |= platform::NamedSemaphore::Unlink(names.read_semaphore).ok();
-  removed |= platform::SharedMemory::Unlink(names.segment).ok();
+absl::StatusOr<bool> UnlinkBufferObjects(const BufferObjectNames& names) {
+  const absl::Status outcomes[] = {
+      platform::NamedSemaphore::Unlink(names.write_semaphore),
+      platform::NamedSemaphore::Unlink(names.read_semaphore),
+      platform::SharedMemory::Unlink(names.segment),
+  };
+  bool removed = false;
+  absl::Status failure;
+  for (const absl::Status& outcome : outcomes) {
+    if (outcome.ok()) {
+      removed = true;
+    } else if (!LeftNothingBehind(outcome)) {
+      internal::Log(
+          LogLevel::kWarning,
+          absl::StrCat("Cannot remove a buffer object: ", outcome.ToString()));
+      failure.Update(outcome);
+    }
+  }
+  if (!failure.ok()) return failure;
   return removed;
 }
 
-bool ReaderLooksGone(const std::string& name) {
+bool ReaderLooksGone(const BufferObjectNames& names) {
   std::optional<OIEB> oieb;
-  return OwnersLookGone(name, AbandonmentRule::kReaderGone, oieb);
+  return OwnersLookGone(names, AbandonmentRule::kReaderGone, oieb);
 }
 
 bool RemoveBufferIfAbandoned(const std::string& name, AbandonmentRule rule,
                              StaleCleanupReport* report,
-                             std::span<const platform::FileLock> held_here) {
+                             std::span<const platform::FileLock> held_here,
+                             ObjectNamespace object_namespace) {
+  const BufferObjectNames names =
+      BufferObjectNames::For(name, object_namespace);
   std::optional<OIEB> oieb;
-  if (!OwnersLookGone(name, rule, oieb)) return false;
+  if (!OwnersLookGone(names, rule, oieb)) return false;
   std::vector<std::string> existing_lock_files;
   const std::optional<std::vector<platform::FileLock>> locks =
       LockEveryDirectory(name, held_here, existing_lock_files);
   if (!locks.has_value()) return false;
   // Again, now that no reader can come or go: a reader may have created the
   // buffer anew, used it and crashed since the first look.
-  if (!OwnersLookGone(name, rule, oieb)) return false;
+  if (!OwnersLookGone(names, rule, oieb)) return false;
   if (oieb.has_value()) {
     internal::Log(
         LogLevel::kInfo,
         absl::StrCat("Removing abandoned buffer '", name, "' (reader PID ",
                      oieb->reader_pid, ", writer PID ", oieb->writer_pid, ")"));
   }
-  const bool removed = UnlinkBufferObjects(name);
+  const absl::StatusOr<bool> removed = UnlinkBufferObjects(names);
   if (report != nullptr) {
-    if (removed) report->removed_buffers.push_back(name);
-    // Removed below, as `locks` lets them go.
+    if (removed.value_or(false)) report->removed_buffers.push_back(name);
+    // Removed below, as `locks` lets them go, also when an object stays: a
+    // reader of the name that may remove it does so when it meets it.
     report->removed_lock_files.insert(report->removed_lock_files.end(),
                                       existing_lock_files.begin(),
                                       existing_lock_files.end());
   }
-  return true;
+  return removed.ok();
 }
 
 StaleCleanupReport CleanupStaleResources() {
@@ -151,6 +174,12 @@ StaleCleanupReport CleanupStaleResources() {
     }
   }
   StaleCleanupReport report;
+  // A lock file does not say which namespace its buffer's objects live in,
+  // so the scan looks in the session one. That is every buffer's on POSIX,
+  // which has only one. On Windows the kernel has destroyed a crashed
+  // reader's objects, in either namespace, with their last handle, so only
+  // its lock files are left to remove; and a live reader of a global buffer
+  // holds its lock files, which keeps the scan off the buffer.
   for (const std::string& name : names) {
     RemoveBufferIfAbandoned(name, AbandonmentRule::kReaderAndWriterGone,
                             &report);

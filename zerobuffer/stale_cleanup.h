@@ -18,7 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "platform/file_lock.h"
+#include "zerobuffer/names.h"
+#include "zerobuffer/object_namespace.h"
 
 namespace zerobuffer {
 
@@ -32,8 +35,9 @@ struct StaleCleanupReport {
 
 // The cleanup every reader runs before creating its buffer: every buffer
 // that has a lock file in either lock directory goes through
-// RemoveBufferIfAbandoned with kReaderAndWriterGone. Lock files whose stem is
-// not a valid buffer name are left alone.
+// RemoveBufferIfAbandoned with kReaderAndWriterGone, in the session
+// namespace. Lock files whose stem is not a valid buffer name are left
+// alone.
 StaleCleanupReport CleanupStaleResources();
 
 // Who must be gone before a buffer's objects may be removed.
@@ -47,36 +51,45 @@ enum class AbandonmentRule {
   kReaderGone,
 };
 
-// Removes buffer `name` if it is abandoned: `rule` holds for the PIDs in its
-// OIEB (a segment that is missing or too small for an OIEB names nobody),
-// and no other process holds its lock file in any lock directory.
+// Removes buffer `name`, whose objects live in `object_namespace`, if it is
+// abandoned: `rule` holds for the PIDs in its OIEB (a segment that is
+// missing or too small for an OIEB names nobody), and no other process holds
+// its lock file in any lock directory.
 //
 // The PIDs are looked at first, without touching any lock file, so a buffer
 // a writer still uses keeps its lock files for a later scan. Then every lock
 // file of the name is taken (except those in `held_here`, which this process
-// holds already), the PIDs are looked at again, and the segment and both
-// semaphores are unlinked while the locks are held; the lock files taken are
-// removed as they are let go. A lock file another process holds means a live
-// or starting reader: nothing is removed.
+// holds already; the C# one also where this process's readers do without
+// it, since a C# reader of the name locks only that one), the PIDs are looked
+// at again, and the segment and both semaphores are unlinked while the locks
+// are held; the lock files taken are removed as they are let go. A lock file
+// another process holds means a live or starting reader: nothing is removed.
 //
 // True when the buffer was abandoned, so that none of its objects exist any
-// more. What was removed is added to `report` when one is given.
+// more; false also when an object could not be removed (logged; see
+// UnlinkBufferObjects). What was removed is added to `report` when one is
+// given.
 bool RemoveBufferIfAbandoned(
     const std::string& name, AbandonmentRule rule,
     StaleCleanupReport* report = nullptr,
-    std::span<const platform::FileLock> held_here = {});
+    std::span<const platform::FileLock> held_here = {},
+    ObjectNamespace object_namespace = ObjectNamespace::kSession);
 
-// Whether buffer `name` names no live reader: its segment is missing, too
-// small for an OIEB, or its reader PID is not alive. A reader that has
-// created its segment but not yet published its PID looks gone too, for the
-// moment it takes to publish it.
-bool ReaderLooksGone(const std::string& name);
+// Whether the buffer with the objects `names` names no live reader: its
+// segment is missing, too small for an OIEB, or its reader PID is not alive.
+// A reader that has created its segment but not yet published its PID looks
+// gone too, for the moment it takes to publish it.
+bool ReaderLooksGone(const BufferObjectNames& names);
 
-// Unlinks whichever of the segment and semaphores of `name` exist (a crash
-// can leave any subset behind); true when at least one did. Names only:
-// processes that have them mapped or open keep using them. Only for a
-// process that holds the buffer's lock files.
-bool UnlinkBufferObjects(const std::string& name);
+// Unlinks whichever of the segment and semaphores `names` exist (a crash can
+// leave any subset behind); true when at least one did, false when none
+// existed. An object that exists but cannot be unlinked (another user's, in
+// the sticky /dev/shm) is logged, and the first such failure is returned
+// once the others have been tried. On Windows, where names die with their
+// objects (Unlink is kUnimplemented), there is never anything to unlink.
+// Names only: processes that have them mapped or open keep using them. Only
+// for a process that holds the buffer's lock files.
+absl::StatusOr<bool> UnlinkBufferObjects(const BufferObjectNames& names);
 
 }  // namespace zerobuffer
 

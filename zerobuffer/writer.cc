@@ -13,6 +13,7 @@
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
 #include "zerobuffer/free_space.h"
+#include "zerobuffer/log.h"
 #include "zerobuffer/name_check.h"
 #include "zerobuffer/names.h"
 #include "zerobuffer/oieb_check.h"
@@ -197,17 +198,25 @@ class WriterImpl {
     return platform::IsProcessAlive(oieb_.Load(&OIEB::reader_pid));
   }
 
+  // Runs from the destructor too, so nothing may escape: a failure is
+  // logged, and whatever a crashed reader left is for a later stale scan.
   void Close() noexcept {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    closed_ = true;
-    // Only clear the slot if it is still ours.
-    uint64_t expected = platform::CurrentProcessId();
-    oieb_.CompareExchange(&OIEB::writer_pid, expected, 0);
-    // A reader that crashed left its objects to us, the last user.
-    const uint64_t reader_pid = oieb_.Load(&OIEB::reader_pid);
-    if (reader_pid != 0 && !platform::IsProcessAlive(reader_pid)) {
-      RemoveBufferIfAbandoned(name_, AbandonmentRule::kReaderAndWriterGone);
+    try {
+      std::lock_guard lock(mutex_);
+      if (closed_) return;
+      closed_ = true;
+      // Only clear the slot if it is still ours.
+      uint64_t expected = platform::CurrentProcessId();
+      oieb_.CompareExchange(&OIEB::writer_pid, expected, 0);
+      // A reader that crashed left its objects to us, the last user.
+      const uint64_t reader_pid = oieb_.Load(&OIEB::reader_pid);
+      if (reader_pid != 0 && !platform::IsProcessAlive(reader_pid)) {
+        RemoveBufferIfAbandoned(name_, AbandonmentRule::kReaderAndWriterGone,
+                                /*report=*/nullptr, /*held_here=*/{},
+                                options_.object_namespace);
+      }
+    } catch (...) {
+      internal::LogCurrentException("Closing a writer");
     }
   }
 
@@ -284,7 +293,7 @@ class WriterImpl {
       const WritePlan plan =
           PlanWrite(ring_size_, write_pos_, frame_bytes, free);
       if (plan.kind == WritePlan::Kind::kNeverFits) {
-        throw BufferFullException(absl::StrCat(
+        throw FrameNeverFitsException(absl::StrCat(
             "a ", frame_bytes, "-byte frame fits neither before the end of ",
             "the ", ring_size_, "-byte ring nor before write position ",
             write_pos_, " of buffer '", name_,

@@ -54,9 +54,10 @@ class Writer {
 
   // Copies one frame into the ring. Throws InvalidFrameSizeException for 0
   // bytes, FrameTooLargeException when 16 + size exceeds the ring,
-  // BufferFullException when no space appeared within the write timeout (or
-  // the frame can never fit at the current write position), and
-  // ReaderDeadException when the reader closed or crashed.
+  // BufferFullException when no space appeared within the write timeout,
+  // FrameNeverFitsException (a BufferFullException) at once when the frame
+  // can never fit at the current write position, and ReaderDeadException
+  // when the reader closed or crashed.
   void write_frame(const void* data, size_t size);
   void write_frame(std::span<const std::byte> data) {
     write_frame(data.data(), data.size());

@@ -3,18 +3,21 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <climits>
+#include <optional>
+
+#include "platform/posix_pid.h"
 
 namespace zerobuffer::platform::testing {
 
 const int kBrokenPipeSignal = SIGPIPE;
 
 bool IsUnreapedChild(ProcessId pid) {
-  if (pid == 0 || pid > static_cast<ProcessId>(INT_MAX)) return false;
+  const std::optional<pid_t> posix_pid = posix::ToPosixPid(pid);
+  if (!posix_pid.has_value()) return false;
   siginfo_t info{};
   // WNOWAIT leaves a zombie to be reaped by its owner; waitid fails with
   // ECHILD for anything that is not (or no longer) our child.
-  return waitid(P_PID, static_cast<id_t>(pid), &info,
+  return waitid(P_PID, static_cast<id_t>(*posix_pid), &info,
                 WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "absl/strings/str_cat.h"
+#include "platform/posix_errors.h"
 
 namespace zerobuffer::platform::testing {
 
@@ -15,7 +15,7 @@ ScopedUmask::~ScopedUmask() { umask(static_cast<mode_t>(previous_)); }
 
 absl::Status MakeFifo(const std::string& path) {
   if (mkfifo(path.c_str(), 0644) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("mkfifo(", path, ")"));
+    return posix::ErrnoError(errno, "mkfifo", path);
   }
   return absl::OkStatus();
 }

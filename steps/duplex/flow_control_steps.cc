@@ -70,29 +70,28 @@ UnreadResponses ScanUnread(const SegmentAccess& ring) {
 
 // Whether a `frame_bytes` frame can be written into the ring as it is now,
 // by the writer's own rule (free_space.h).
-bool Fits(const OIEB& oieb, uint64_t frame_bytes) {
-  const WritePlan plan =
-      PlanWrite(oieb.payload_size, oieb.payload_write_pos % oieb.payload_size,
-                frame_bytes, oieb.payload_free_bytes);
+bool Fits(const OIEB& oieb, const WritePlan& plan) {
   return plan.kind != WritePlan::Kind::kNeverFits &&
          oieb.payload_free_bytes >= plan.required_free;
+}
+
+bool Fits(const OIEB& oieb, uint64_t frame_bytes) {
+  return Fits(oieb, PlanWriteFor(oieb, frame_bytes));
 }
 
 // How many more `frame_bytes` frames the ring takes before its writer has
 // to wait for the reader.
 uint64_t FramesThatFit(OIEB oieb, uint64_t frame_bytes) {
   uint64_t count = 0;
-  while (Fits(oieb, frame_bytes)) {
-    const WritePlan plan =
-        PlanWrite(oieb.payload_size, oieb.payload_write_pos % oieb.payload_size,
-                  frame_bytes, oieb.payload_free_bytes);
+  while (true) {
+    const WritePlan plan = PlanWriteFor(oieb, frame_bytes);
+    if (!Fits(oieb, plan)) return count;
     oieb.payload_free_bytes -= plan.required_free;
     oieb.payload_write_pos =
         ((plan.wraps() ? 0 : oieb.payload_write_pos) + frame_bytes) %
         oieb.payload_size;
     ++count;
   }
-  return count;
 }
 
 // Keeps the channel busy without reading: requests like the last, until

@@ -201,9 +201,7 @@ ZB_STEP(kThen, "the '([^']*)' process should block waiting for space",
                 " waits in the window)"));
           }
           const OIEB oieb = context.State<Endpoints>().writer().oieb_snapshot();
-          const WritePlan plan =
-              PlanWrite(oieb.payload_size, oieb.payload_write_pos, pending,
-                        oieb.payload_free_bytes);
+          const WritePlan plan = PlanWriteFor(oieb, pending);
           if (oieb.payload_free_bytes >= plan.required_free) {
             return Failed(absl::StrCat(
                 "the ", pending, "-byte frame waits although its ",

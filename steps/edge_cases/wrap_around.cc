@@ -51,10 +51,10 @@ std::vector<std::byte> SecondLargePayload(uint64_t size) {
   return MakePattern(size, 128);
 }
 
-// The wrap the pending large write is waiting to make, from the live OIEB.
+// The wrap the pending large write of `size` bytes is waiting to make, from
+// the live OIEB.
 WritePlan PendingPlan(const OIEB& oieb, uint64_t size) {
-  return PlanWrite(oieb.payload_size, oieb.payload_write_pos,
-                   kFrameHeaderSize + size, oieb.payload_free_bytes);
+  return PlanWriteFor(oieb, kFrameHeaderSize + size);
 }
 
 ZB_STEP(kWhen,

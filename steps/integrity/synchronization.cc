@@ -248,10 +248,7 @@ absl::Status WriteFlow(Writer& writer, FlowWrites& writes, FrameFlow& flow,
     FlowWrite write;
     write.unread_bytes_before = writes.ring_size - oieb.payload_free_bytes;
     write.waited =
-        oieb.payload_free_bytes <
-        PlanWrite(writes.ring_size, oieb.payload_write_pos % writes.ring_size,
-                  frame_bytes, oieb.payload_free_bytes)
-            .required_free;
+        oieb.payload_free_bytes < PlanWriteFor(oieb, frame_bytes).required_free;
     const uint64_t sequence = writer.frames_written() + 1;
     FillPattern(frame, sequence);
     const absl::Time start = absl::Now();

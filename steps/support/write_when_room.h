@@ -19,9 +19,9 @@ namespace zerobuffer::steps {
 // Writes `frame`, waiting for room however long the reader takes, in slices
 // of `slice` so that `stop` (or `give_up`) is noticed between them; true once
 // written, false when stopped or past `give_up` first. Library errors
-// propagate, including the BufferFullException for a frame that can never
-// be placed at the current write position (protocol.md 6.2). `waited` is
-// called after every slice that ended without room. The writer's write
+// propagate, including the FrameNeverFitsException for a frame that can
+// never be placed at the current write position (protocol.md 6.2). `waited`
+// is called after every slice that ended without room. The writer's write
 // timeout is restored afterwards.
 bool WriteWhenRoom(Writer& writer, std::span<const std::byte> frame,
                    std::stop_token stop,

@@ -183,9 +183,33 @@ TEST_F(ReaderWriterTest, AWrapThatCanNeverFitFailsFast) {
   try {
     writer.write_frame(Pattern(1000, 2));
     FAIL() << "a 1016-byte frame cannot wrap at W = 116 of a 1024-byte ring";
-  } catch (const BufferFullException& error) {
+  } catch (const FrameNeverFitsException& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kBufferFull);
     EXPECT_THAT(error.what(), HasSubstr("fits neither"));
   }
+  // A frame that fits is written: the ring was only unusable for that one.
+  writer.write_frame(Pattern(100, 2));
+  ExpectFrame(reader.read_frame(kTimeout), 2, 100);
+}
+
+// A ring that stays full for the write timeout is full, not unusable: the
+// frame fits once the reader makes room.
+TEST_F(ReaderWriterTest, ARingThatStaysFullIsNoFrameThatNeverFits) {
+  const std::string name = Name("stays-full");
+  Reader reader(name, BufferConfig(0, 1024));
+  Writer writer(name, QuickTimeout());
+  writer.write_frame(Pattern(484, 1));  // [0, 500)
+  writer.write_frame(Pattern(484, 2));  // [500, 1000)
+  try {
+    writer.write_frame(Pattern(100, 3));
+    FAIL() << "a 116-byte frame was written into 24 free bytes";
+  } catch (const FrameNeverFitsException& error) {
+    FAIL() << "a full ring was reported as unusable: " << error.what();
+  } catch (const BufferFullException& error) {
+    EXPECT_THAT(error.what(), HasSubstr("within 100 ms"));
+  }
+  reader.read_frame(kTimeout).release();
+  writer.write_frame(Pattern(100, 3));
 }
 
 // Defect R1: frames of 984, 8 (ending exactly at the ring end), 1000, 1000

@@ -10,12 +10,15 @@
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/file_lock.h"
 #include "platform/paths.h"
+#include "platform/privileges.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
 #include "tests/support/leak_checked_test.h"
@@ -37,17 +40,28 @@ constexpr size_t kCompatDirectory = 1;
 
 // A reader caught between creating its objects and publishing its PID: the
 // segment and both semaphores exist, and the OIEB is all zeroes.
-void CreateUnpublishedBuffer(const std::string& name) {
+void CreateUnpublishedBuffer(
+    const std::string& name,
+    std::optional<uint32_t> permissions = std::nullopt) {
   const BufferObjectNames names = BufferObjectNames::For(name);
   absl::StatusOr<platform::SharedMemory> segment =
-      platform::SharedMemory::CreateExclusive(names.segment, kOiebSize + 1024);
+      platform::SharedMemory::CreateExclusive(names.segment, kOiebSize + 1024,
+                                              permissions);
   ASSERT_TRUE(segment.ok()) << segment.status();
   for (const std::string& semaphore :
        {names.write_semaphore, names.read_semaphore}) {
     absl::StatusOr<platform::NamedSemaphore> created =
-        platform::NamedSemaphore::CreateExclusive(semaphore, 0);
+        platform::NamedSemaphore::CreateExclusive(semaphore, 0, permissions);
     ASSERT_TRUE(created.ok()) << created.status();
   }
+}
+
+// Removes what a test staged; every object must have been there.
+void RemoveStagedObjects(const std::string& name) {
+  const absl::StatusOr<bool> removed =
+      UnlinkBufferObjects(BufferObjectNames::For(name));
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_TRUE(*removed) << "nothing of buffer '" << name << "' was left";
 }
 
 // The segment and both semaphores of `name` that exist.
@@ -113,7 +127,7 @@ TEST_P(HeldLockTest, ABufferWhoseLockFileIsHeldIsNeverRemoved) {
   EXPECT_TRUE(platform::FileLock::IsHeld(lock_path).value_or(false))
       << lock_path << " was taken from its holder";
 
-  UnlinkBufferObjects(name);
+  RemoveStagedObjects(name);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothLockDirectories, HeldLockTest,
@@ -155,7 +169,7 @@ TEST_F(StaleCleanupTest, AReaderRespectsALockFileItDoesNotTakeItself) {
   EXPECT_THAT(ExistingObjects(name),
               UnorderedElementsAreArray(AllObjectsOf(name)));
 
-  UnlinkBufferObjects(name);
+  RemoveStagedObjects(name);
 }
 
 // A scan or a closing writer removing a dead reader's objects holds their
@@ -182,12 +196,55 @@ TEST_F(StaleCleanupTest, AReaderOutwaitsTheRemovalOfADeadReadersBuffer) {
   // The remover's moment: far shorter than the reader's patience, and the
   // outcome is the same whether the reader starts before or after it.
   absl::SleepFor(absl::Milliseconds(50));
-  UnlinkBufferObjects(name);
+  RemoveStagedObjects(name);
   remover.clear();
   reader_thread.join();
 
   EXPECT_FALSE(failure.has_value()) << *failure;
   EXPECT_THAT(FindLeftovers(name), IsEmpty());
+}
+
+TEST_F(StaleCleanupTest, UnlinkingObjectsThatDoNotExistIsNoFailure) {
+  const absl::StatusOr<bool> removed =
+      UnlinkBufferObjects(BufferObjectNames::For(UniqueBufferName("none")));
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_FALSE(*removed);
+}
+
+// Another user's dead buffer, which the sticky /dev/shm keeps this process
+// from removing: it is no abandoned buffer removed, so a reader creating the
+// name reports it instead of failing to create a segment that still exists.
+TEST_F(StaleCleanupTest, ObjectsThatCannotBeRemovedAreNotCalledRemoved) {
+  const absl::StatusOr<platform::UserIdentity> self = platform::CurrentUser();
+  ASSERT_TRUE(self.ok()) << self.status();
+  if (self->uid != 0)
+    GTEST_SKIP() << "staging another user's objects takes root";
+  const absl::StatusOr<platform::UserIdentity> nobody =
+      platform::LookupUser("nobody");
+  if (!nobody.ok()) GTEST_SKIP() << "no account 'nobody': " << nobody.status();
+
+  const std::string name = UniqueBufferName("not-ours");
+  // Open to everyone, so only the removal is refused.
+  CreateUnpublishedBuffer(name, 0666);
+  const absl::StatusOr<std::string> seen = platform::RunAsUser(
+      *nobody,
+      [&name] {
+        const absl::StatusOr<bool> unlinked =
+            UnlinkBufferObjects(BufferObjectNames::For(name));
+        const bool removed = RemoveBufferIfAbandoned(
+            name, AbandonmentRule::kReaderAndWriterGone);
+        return absl::StrCat(absl::StatusCodeToString(unlinked.status().code()),
+                            ", ", removed ? "removed" : "kept");
+      },
+      absl::Seconds(10));
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(*seen, "PERMISSION_DENIED, kept")
+      << "uid " << nobody->uid << " unlinking root's objects of '" << name
+      << "'";
+  EXPECT_THAT(ExistingObjects(name),
+              UnorderedElementsAreArray(AllObjectsOf(name)));
+
+  RemoveStagedObjects(name);
 }
 
 }  // namespace

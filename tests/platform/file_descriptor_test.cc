@@ -12,7 +12,6 @@
 #include "gtest/gtest.h"
 #include "platform/testing/descriptors.h"
 #include "tests/platform/test_util.h"
-#include "tests/support/pipe_reader.h"
 
 namespace zerobuffer::testing {
 namespace {
@@ -104,13 +103,29 @@ TEST_F(FileDescriptorTest, WriteAllDeliversMoreThanThePipeHolds) {
     written = pipe->write_end.WriteAll(data);
     pipe->write_end.Close();
   });
-  absl::StatusOr<std::string> received =
-      PipeReader(&pipe->read_end).ReadToEnd(kGenerousTimeout);
+  std::string received;
+  const absl::Status ended =
+      pipe->read_end.ReadToEnd(received, kGenerousTimeout);
   writer.join();
   ASSERT_TRUE(written.ok()) << written;
-  ASSERT_TRUE(received.ok()) << received.status();
-  EXPECT_EQ(received->size(), data.size());
-  EXPECT_TRUE(*received == data) << "the bytes arrived changed";
+  ASSERT_TRUE(ended.ok()) << ended;
+  EXPECT_EQ(received.size(), data.size());
+  EXPECT_TRUE(received == data) << "the bytes arrived changed";
+}
+
+TEST_F(FileDescriptorTest, ReadToEndKeepsWhatArrivedWhenTheStreamDoesNotEnd) {
+  absl::StatusOr<Pipe> pipe = CreatePipe();
+  ASSERT_TRUE(pipe.ok()) << pipe.status();
+  ASSERT_TRUE(pipe->write_end.WriteAll("partial").ok());
+  std::string received = "kept: ";
+  const absl::Status ended =
+      pipe->read_end.ReadToEnd(received, absl::Milliseconds(20));
+  EXPECT_EQ(ended.code(), absl::StatusCode::kDeadlineExceeded) << ended;
+  EXPECT_EQ(received, "kept: partial");
+
+  pipe->write_end.Close();
+  EXPECT_TRUE(pipe->read_end.ReadToEnd(received, kGenerousTimeout).ok());
+  EXPECT_EQ(received, "kept: partial");
 }
 
 TEST_F(FileDescriptorTest, WriteToPipeWithoutReaderFails) {
@@ -143,10 +158,11 @@ TEST_F(FileDescriptorTest, DuplicateIsIndependentAndCloseOnExec) {
   pipe->write_end.Close();
   ASSERT_TRUE(copy->WriteAll("via copy").ok());
   copy->Close();
-  absl::StatusOr<std::string> received =
-      PipeReader(&pipe->read_end).ReadToEnd(kGenerousTimeout);
-  ASSERT_TRUE(received.ok()) << received.status();
-  EXPECT_EQ(*received, "via copy");
+  std::string received;
+  const absl::Status ended =
+      pipe->read_end.ReadToEnd(received, kGenerousTimeout);
+  ASSERT_TRUE(ended.ok()) << ended;
+  EXPECT_EQ(received, "via copy");
 }
 
 TEST_F(FileDescriptorTest, DuplicateOfInvalidDescriptorFails) {

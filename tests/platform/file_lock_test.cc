@@ -131,32 +131,6 @@ TEST_F(FileLockTest, IsHeldIsFalseForUnlockedOrMissingFile) {
   EXPECT_TRUE(lock.ok()) << lock.status();
 }
 
-TEST_F(FileLockTest, TryRemoveStaleKeepsHeldLock) {
-  const std::string path = LockPath("e.lock");
-  absl::StatusOr<FileLock> lock = FileLock::Acquire(path);
-  ASSERT_TRUE(lock.ok()) << lock.status();
-  absl::StatusOr<bool> removed = FileLock::TryRemoveStale(path);
-  ASSERT_TRUE(removed.ok()) << removed.status();
-  EXPECT_FALSE(*removed);
-  EXPECT_TRUE(FileExists(path));
-  EXPECT_TRUE(IsHeldOk(path));
-}
-
-TEST_F(FileLockTest, TryRemoveStaleRemovesUnlockedFile) {
-  const std::string path = LockPath("f.lock");
-  Touch(path);
-  absl::StatusOr<bool> removed = FileLock::TryRemoveStale(path);
-  ASSERT_TRUE(removed.ok()) << removed.status();
-  EXPECT_TRUE(*removed);
-  EXPECT_FALSE(FileExists(path));
-}
-
-TEST_F(FileLockTest, TryRemoveStaleOnMissingFileIsFalse) {
-  absl::StatusOr<bool> removed = FileLock::TryRemoveStale(LockPath("g.lock"));
-  ASSERT_TRUE(removed.ok()) << removed.status();
-  EXPECT_FALSE(*removed);
-}
-
 TEST_F(FileLockTest, AcquireInMissingDirectoryFails) {
   absl::StatusOr<FileLock> lock =
       FileLock::Acquire(LockPath("no-such-dir/h.lock"));
@@ -194,9 +168,6 @@ TEST_F(FileLockTest, LockHeldByChildProcessIsSeenAndDiesWithIt) {
   absl::StatusOr<FileLock> ours = FileLock::Acquire(path);
   EXPECT_EQ(ours.status().code(), absl::StatusCode::kUnavailable)
       << ours.status();
-  absl::StatusOr<bool> removed = FileLock::TryRemoveStale(path);
-  ASSERT_TRUE(removed.ok()) << removed.status();
-  EXPECT_FALSE(*removed);
   EXPECT_TRUE(FileExists(path));
 
   // A crash: the kernel drops the lock with the process, the file stays.
@@ -207,9 +178,9 @@ TEST_F(FileLockTest, LockHeldByChildProcessIsSeenAndDiesWithIt) {
   ASSERT_TRUE(held.ok()) << held.status();
   EXPECT_FALSE(*held);
   ASSERT_TRUE(FileExists(path));
-  removed = FileLock::TryRemoveStale(path);
-  ASSERT_TRUE(removed.ok()) << removed.status();
-  EXPECT_TRUE(*removed);
+  ours = FileLock::Acquire(path);
+  ASSERT_TRUE(ours.ok()) << ours.status();
+  ours = absl::UnknownError("released");  // Lets go of it, removing the file.
   EXPECT_FALSE(FileExists(path));
 }
 

@@ -54,12 +54,10 @@ absl::StatusOr<std::string> PipeReader::ReadBytes(size_t count,
 }
 
 absl::StatusOr<std::string> PipeReader::ReadToEnd(absl::Duration timeout) {
-  const Deadline deadline = Deadline::After(absl::ToChronoNanoseconds(timeout));
-  while (true) {
-    absl::StatusOr<bool> more = Fill(Left(deadline));
-    if (!more.ok()) return more.status();
-    if (!*more) return Take(buffered_.size(), 0);
-  }
+  const absl::Status ended = fd_->ReadToEnd(buffered_, timeout);
+  if (absl::IsDeadlineExceeded(ended)) return TimedOut(buffered_);
+  if (!ended.ok()) return ended;
+  return Take(buffered_.size(), 0);
 }
 
 std::string PipeReader::Take(size_t length, size_t skip) {

@@ -53,6 +53,15 @@ TEST(ErrorsTest, CallersCanCatchTheBaseClass) {
   }
 }
 
+TEST(ErrorsTest, AFrameThatNeverFitsIsCaughtAsABufferFull) {
+  try {
+    throw FrameNeverFitsException("a 1016-byte frame at W = 116");
+  } catch (const BufferFullException& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kBufferFull);
+    EXPECT_STREQ(error.what(), "Buffer is full: a 1016-byte frame at W = 116");
+  }
+}
+
 TEST(ErrorsTest, EveryCodeHasADistinctName) {
   std::set<std::string> names;
   for (int code = static_cast<int>(ErrorCode::kGeneric);

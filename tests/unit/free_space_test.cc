@@ -109,5 +109,20 @@ TEST(PlanWriteTest, PlacedFramesNeverCrossTheRingEnd) {
   }
 }
 
+// A writer takes the write position modulo the ring, so an OIEB whose W
+// equals P (a frame ended at the ring end) plans from offset 0.
+TEST(PlanWriteForTest, PlansFromTheOiebsRingWithItsWritePositionReduced) {
+  OIEB oieb{};
+  oieb.payload_size = kRing;
+  oieb.payload_write_pos = kRing;
+  oieb.payload_free_bytes = 300;
+  const WritePlan plan = PlanWriteFor(oieb, 400);
+  EXPECT_EQ(plan.kind, Kind::kInPlace);
+  EXPECT_EQ(plan.required_free, 400u);
+
+  oieb.payload_write_pos = 116;
+  EXPECT_EQ(PlanWriteFor(oieb, 1016).kind, Kind::kNeverFits);
+}
+
 }  // namespace
 }  // namespace zerobuffer

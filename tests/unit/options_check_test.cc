@@ -79,7 +79,8 @@ TEST(OptionsCheckTest, PermissionsBeyondReadWriteExecuteBitsAreRejected) {
   ReaderOptions reader;
   reader.permissions = 04666;  // setuid means nothing for a buffer
   EXPECT_THAT(Rejection([&] { ThrowIfInvalidOptions(reader); }),
-              HasSubstr("permissions are 04666"));
+              HasSubstr("permissions are 04666; a buffer's objects take "
+                        "the read, write and execute bits of 0777 only"));
 }
 
 }  // namespace

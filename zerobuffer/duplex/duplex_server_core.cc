@@ -6,8 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "zerobuffer/deadline.h"
 #include "zerobuffer/errors.h"
-#include "zerobuffer/free_space.h"
-#include "zerobuffer/layout.h"
 #include "zerobuffer/log.h"
 #include "zerobuffer/names.h"
 
@@ -17,34 +15,9 @@ namespace {
 // How often blocked reads and writes look at the stop flag.
 constexpr std::chrono::milliseconds kPollInterval{100};
 
-std::string Describe(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception that is not a std::exception";
-  }
-}
-
 size_t PoolSize(size_t requested) {
   if (requested > 0) return requested;
   return std::max<size_t>(2, std::thread::hardware_concurrency());
-}
-
-// Whether a `size`-byte frame can never be placed in `writer`'s ring: it
-// fits neither before the ring's end nor, after a wrap, in front of the
-// write position, so no amount of reading makes room (protocol.md 6.2,
-// "unsatisfiable wrap"). The writer throws BufferFullException for this at
-// once, as it does for a ring that stayed full for the write timeout; only
-// the ring's geometry tells the two apart, and the write position moves
-// only when this writer writes.
-bool CanNeverFit(const Writer& writer, size_t size) {
-  const OIEB oieb = writer.oieb_snapshot();
-  const uint64_t ring_size = oieb.payload_size;
-  return PlanWrite(ring_size, oieb.payload_write_pos % ring_size,
-                   kFrameHeaderSize + size, oieb.payload_free_bytes)
-             .kind == WritePlan::Kind::kNeverFits;
 }
 
 }  // namespace
@@ -126,8 +99,9 @@ void DuplexServerCore::AddErrorHandler(ErrorHandler handler) {
 }
 
 void DuplexServerCore::Report(std::exception_ptr error) {
-  internal::Log(LogLevel::kWarning, absl::StrCat("duplex server '", channel_,
-                                                 "': ", Describe(error)));
+  internal::Log(LogLevel::kWarning,
+                absl::StrCat("duplex server '", channel_,
+                             "': ", internal::DescribeException(error)));
   std::vector<ErrorHandler> handlers;
   {
     std::lock_guard lock(error_handlers_mutex_);
@@ -263,14 +237,13 @@ bool DuplexServerCore::WriteResponse(std::span<const std::byte> bytes) {
             response_writer_->get_frame_buffer(bytes.size(), sequence);
         std::memcpy(slot.data(), bytes.data(), bytes.size());
         break;
-      } catch (const BufferFullException& full) {
-        if (CanNeverFit(*response_writer_, bytes.size())) {
-          throw BufferFullException(absl::StrCat(
-              "the ", bytes.size(),
-              "-byte response can never be written to the client's response "
-              "buffer, so the session ends: ",
-              full.what()));
-        }
+      } catch (const FrameNeverFitsException& never) {
+        throw FrameNeverFitsException(absl::StrCat(
+            "the ", bytes.size(),
+            "-byte response can never be written to the client's response "
+            "buffer, so the session ends (",
+            never.what(), ")"));
+      } catch (const BufferFullException&) {
         if (stopping_.load()) return false;
       }
     }
