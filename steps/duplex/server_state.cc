@@ -49,27 +49,6 @@ void HandlerRecord::Release() {
   released_changed_.notify_all();
 }
 
-void ErrorReports::Add(std::exception_ptr error) {
-  ReportedError report{SteadyClock::now(), std::nullopt, ""};
-  try {
-    std::rethrow_exception(error);
-  } catch (const ZeroBufferException& exception) {
-    report.code = exception.code();
-    report.message = exception.what();
-  } catch (const std::exception& exception) {
-    report.message = exception.what();
-  } catch (...) {
-    report.message = "an exception that is not a std::exception";
-  }
-  std::lock_guard lock(mutex_);
-  errors_.push_back(std::move(report));
-}
-
-std::vector<ReportedError> ErrorReports::All() const {
-  std::lock_guard lock(mutex_);
-  return errors_;
-}
-
 ServerState::~ServerState() {
   ReleaseHandlers();
   server_.reset();
