@@ -35,6 +35,11 @@ namespace zerobuffer::steps::duplex_steps {
 // three upstream serves create (step-catalog 2.3).
 inline const BufferConfig kDefaultDuplexConfig(4096, 1048576);
 
+// The handler threads of a thread-pool server, fixed so that how many
+// requests it can have in progress at once (13.4b) does not depend on the
+// machine's CPUs.
+inline constexpr size_t kThreadPoolSize = 4;
+
 struct HandlerCall {
   SteadyClock::time_point started;
   std::optional<SteadyClock::time_point> finished;
