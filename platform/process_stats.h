@@ -29,6 +29,12 @@ absl::StatusOr<int64_t> OpenHandleCount(ProcessId pid);
 // exists.
 absl::StatusOr<uint64_t> ResidentSetBytes(ProcessId pid);
 
+// User plus system CPU time the calling thread has used since it started.
+// For costs that belong to one thread of a process whose other threads
+// work too. Linux reports the scheduler's nanosecond accounting; Windows
+// updates its figure once per clock tick (about 15.6 ms).
+absl::StatusOr<absl::Duration> ThreadCpuTime();
+
 }  // namespace zerobuffer::platform
 
 #endif  // ZEROBUFFER_PLATFORM_PROCESS_STATS_H_

@@ -82,4 +82,12 @@ absl::StatusOr<uint64_t> ResidentSetBytes(ProcessId pid) {
   return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
+absl::StatusOr<absl::Duration> ThreadCpuTime() {
+  timespec used;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used) != 0) {
+    return absl::ErrnoToStatus(errno, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+  }
+  return absl::DurationFromTimespec(used);
+}
+
 }  // namespace zerobuffer::platform

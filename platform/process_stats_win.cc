@@ -80,4 +80,13 @@ absl::StatusOr<uint64_t> ResidentSetBytes(ProcessId pid) {
   return static_cast<uint64_t>(counters.WorkingSetSize);
 }
 
+absl::StatusOr<absl::Duration> ThreadCpuTime() {
+  // The pseudo handle needs no closing.
+  FILETIME created, exited, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) {
+    return win32::Win32Error(GetLastError(), "GetThreadTimes");
+  }
+  return FromFileTime(kernel) + FromFileTime(user);
+}
+
 }  // namespace zerobuffer::platform

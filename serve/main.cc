@@ -13,17 +13,15 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "platform/file_descriptor.h"
 #include "platform/process.h"
 #include "serve/front/front.h"
+#include "serve/help_usage.h"
 #include "serve/worker/step_worker.h"
 #include "steps/step_log.h"
 #include "zerobuffer/stale_cleanup.h"
@@ -46,10 +44,6 @@ namespace {
 
 // Far above any real message, and still an allocation a small machine makes.
 constexpr int64_t kLargestMessageCap = int64_t{1} << 30;
-
-// abseil's --help lists only the flags of a file named after the program
-// (serve.cc); the serve's flags are all defined here.
-bool IsThisFile(absl::string_view file) { return file == __FILE__; }
 
 // A bad flag is the operator's mistake, reported before anything starts.
 // A bad ZEROBUFFER_LOG_LEVEL only warns: the environment is inherited, and
@@ -139,11 +133,8 @@ int RunFront(steps::LogLevel log_level) {
 }  // namespace zerobuffer::serve
 
 int main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = zerobuffer::serve::IsThisFile;
-  usage.contains_helpshort_flags = zerobuffer::serve::IsThisFile;
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(
+  zerobuffer::serve::SetHelpUsage(
+      __FILE__,
       "ZeroBuffer step server for the Harmony orchestrator: JSON-RPC 2.0 with "
       "Content-Length framing on stdin/stdout, logs on stderr.");
   absl::ParseCommandLine(argc, argv);

@@ -1,14 +1,13 @@
 #include "serve/harmony/messages.h"
 
-#include <algorithm>
 #include <cstdint>
+#include <optional>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "serve/harmony/step_table.h"
+#include "serve/jsonrpc/decimal.h"
 #include "serve/jsonrpc/message.h"
 
 namespace zerobuffer::serve {
@@ -34,14 +33,10 @@ absl::StatusOr<uint64_t> OptionalCount(const Json& object,
   if (value->is_number_integer() && value->get<int64_t>() >= 0) {
     return static_cast<uint64_t>(value->get<int64_t>());
   }
-  uint64_t count = 0;
   if (value->is_string()) {
-    const std::string& text = value->get_ref<const std::string&>();
-    if (!text.empty() &&
-        std::all_of(text.begin(), text.end(), absl::ascii_isdigit) &&
-        absl::SimpleAtoi(text, &count)) {
-      return count;
-    }
+    const std::optional<uint64_t> count =
+        jsonrpc::ParseDecimal<uint64_t>(value->get_ref<const std::string&>());
+    if (count.has_value()) return *count;
   }
   return absl::InvalidArgumentError(
       absl::StrCat(name, " must be a non-negative integer; got ",

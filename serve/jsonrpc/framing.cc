@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "serve/jsonrpc/decimal.h"
 
 namespace zerobuffer::jsonrpc {
 namespace {
@@ -44,66 +45,43 @@ std::vector<absl::string_view> HeaderLines(absl::string_view header_block) {
   return lines;
 }
 
-// The body length a header block announces. Lines without ':' are left to
-// FirstLineWithoutColon.
+// The body length a header block announces. The rules differ only in how
+// the header is named (any case and spacing, or exactly "Content-Length"),
+// whether a repeated one is an error or replaces the earlier, and how wide
+// the value may be (64 bits, or StreamJsonRpc's 32-bit int). Lines without
+// ':' are left to FirstLineWithoutColon.
 absl::StatusOr<uint64_t> ContentLength(
-    const std::vector<absl::string_view>& lines) {
+    const std::vector<absl::string_view>& lines, HeaderRules rules) {
+  const bool harmony = rules == HeaderRules::kHarmony;
   std::optional<absl::string_view> value;
   for (absl::string_view line : lines) {
     const size_t colon = line.find(':');
     if (colon == absl::string_view::npos) continue;
-    if (!absl::EqualsIgnoreCase(
-            absl::StripAsciiWhitespace(line.substr(0, colon)),
-            "Content-Length")) {
+    const absl::string_view name = line.substr(0, colon);
+    if (harmony ? name != "Content-Length"
+                : !absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(name),
+                                          "Content-Length")) {
       continue;
     }
-    if (value.has_value()) {
+    if (value.has_value() && !harmony) {
       return absl::InvalidArgumentError("more than one Content-Length header");
     }
     value = absl::StripAsciiWhitespace(line.substr(colon + 1));
   }
   if (!value.has_value()) {
-    return absl::InvalidArgumentError("header block without Content-Length");
-  }
-  // SimpleAtoi alone would accept a sign and inner spaces; on top of the
-  // digit check it rejects values that overflow.
-  uint64_t length = 0;
-  if (value->empty() ||
-      !std::all_of(value->begin(), value->end(), absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(*value, &length)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid Content-Length value ", Quote(*value)));
+        harmony ? "no header named exactly \"Content-Length\""
+                : "header block without Content-Length");
   }
-  return length;
-}
-
-// StreamJsonRpc's reading of a header block (HeaderDelimitedMessageHandler
-// ReadHeadersAsync, GetContentLength): see HeaderRules::kHarmony.
-absl::StatusOr<uint64_t> HarmonyContentLength(
-    const std::vector<absl::string_view>& lines) {
-  std::optional<absl::string_view> value;
-  for (absl::string_view line : lines) {
-    const size_t colon = line.find(':');
-    if (colon == absl::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("header line without ':': ", Quote(line)));
-    }
-    if (line.substr(0, colon) == "Content-Length") {
-      value = absl::StripAsciiWhitespace(line.substr(colon + 1));
-    }
-  }
-  if (!value.has_value()) {
+  const uint64_t widest = harmony ? std::numeric_limits<int32_t>::max()
+                                  : std::numeric_limits<uint64_t>::max();
+  const std::optional<uint64_t> length = ParseDecimal<uint64_t>(*value);
+  if (!length.has_value() || *length > widest) {
     return absl::InvalidArgumentError(
-        "no header named exactly \"Content-Length\"");
+        absl::StrCat("Content-Length ", Quote(*value), " is not a ",
+                     harmony ? "32-bit " : "", "decimal"));
   }
-  int32_t length = 0;
-  if (value->empty() ||
-      !std::all_of(value->begin(), value->end(), absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(*value, &length)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Content-Length ", Quote(*value), " is not a 32-bit decimal"));
-  }
-  return static_cast<uint64_t>(length);
+  return *length;
 }
 
 absl::Status FirstLineWithoutColon(
@@ -239,41 +217,30 @@ absl::Status FrameParser::Fail(absl::Status status) {
   return status;
 }
 
-absl::Status FrameParser::BeginBodyAsHarmony(absl::string_view header_block) {
-  absl::StatusOr<uint64_t> length =
-      HarmonyContentLength(HeaderLines(header_block));
-  if (!length.ok()) return Fail(length.status());
+absl::Status FrameParser::BeginBody(absl::string_view header_block) {
+  const std::vector<absl::string_view> lines = HeaderLines(header_block);
+  absl::StatusOr<uint64_t> length = ContentLength(lines, rules_);
+  // Without a length the body cannot be told from the next header block.
+  if (!length.ok()) return Reject(length.status(), std::nullopt);
+  if (absl::Status colons = FirstLineWithoutColon(lines); !colons.ok()) {
+    return Reject(std::move(colons), *length);
+  }
   if (*length > max_body_bytes_) {
-    return Fail(absl::ResourceExhaustedError(
-        absl::StrCat("Content-Length ", *length, " exceeds the limit of ",
-                     max_body_bytes_, " bytes")));
+    return Reject(absl::ResourceExhaustedError(absl::StrCat(
+                      "Content-Length ", *length, " exceeds the limit of ",
+                      max_body_bytes_, " bytes")),
+                  *length);
   }
   state_ = State::kBody;
   remaining_ = *length;
   return absl::OkStatus();
 }
 
-absl::Status FrameParser::BeginBody(absl::string_view header_block) {
-  if (rules_ == HeaderRules::kHarmony) return BeginBodyAsHarmony(header_block);
-  const std::vector<absl::string_view> lines = HeaderLines(header_block);
-  absl::StatusOr<uint64_t> length = ContentLength(lines);
-  // Without a length the body cannot be told from the next header block:
-  // parsing resumes right here.
-  if (!length.ok()) return length.status();
-  absl::Status lines_status = FirstLineWithoutColon(lines);
-  if (!lines_status.ok()) {
-    SkipBody(*length);
-    return lines_status;
-  }
-  if (*length > max_body_bytes_) {
-    SkipBody(*length);
-    return absl::ResourceExhaustedError(
-        absl::StrCat("Content-Length ", *length, " exceeds the limit of ",
-                     max_body_bytes_, " bytes; skipping the body"));
-  }
-  state_ = State::kBody;
-  remaining_ = *length;
-  return absl::OkStatus();
+absl::Status FrameParser::Reject(absl::Status error,
+                                 std::optional<uint64_t> body_length) {
+  if (rules_ == HeaderRules::kHarmony) return Fail(std::move(error));
+  if (body_length.has_value()) SkipBody(*body_length);
+  return error;
 }
 
 void FrameParser::SkipBody(uint64_t size) {

@@ -87,8 +87,11 @@ class FrameParser {
   std::optional<absl::StatusOr<std::string>> TakeHeaderBlock();
   absl::Status HeaderBlockTooLarge();
   absl::Status BeginBody(absl::string_view header_block);
-  absl::Status BeginBodyAsHarmony(absl::string_view header_block);
-  // HeaderRules::kHarmony: returns `status`; nothing is parsed after it.
+  // A bad header block: returns `error`, after which HeaderRules::kHarmony
+  // parses nothing more (Fail) and kTolerant skips the body when its
+  // length is known, parsing on right after the block when not.
+  absl::Status Reject(absl::Status error, std::optional<uint64_t> body_length);
+  // Returns `status`; nothing is parsed after it.
   absl::Status Fail(absl::Status status);
   void SkipBody(uint64_t size);
   bool SkipHeaderBlock();

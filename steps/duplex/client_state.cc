@@ -1,6 +1,5 @@
 #include "steps/duplex/client_state.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -18,6 +17,26 @@ namespace {
 constexpr std::chrono::milliseconds kServerWait{5000};
 constexpr std::chrono::milliseconds kExistsSlice{100};
 constexpr size_t kProbeSize = 64;
+
+// Where `actual` first differs from `expected` (a span or a
+// RequestPayload), as a failure naming `what`.
+template <typename Bytes>
+absl::Status CompareBytes(std::span<const std::byte> actual,
+                          const Bytes& expected, const std::string& what) {
+  if (actual.size() != expected.size()) {
+    return Failed(absl::StrCat(what, " has ", actual.size(),
+                               " bytes, expected ", expected.size()));
+  }
+  for (size_t i = 0; i < actual.size(); ++i) {
+    if (actual[i] != expected[i]) {
+      return Failed(absl::StrCat(what, " differs at byte ", i, " of ",
+                                 actual.size(), ": ",
+                                 static_cast<int>(actual[i]), " instead of ",
+                                 static_cast<int>(expected[i])));
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -41,7 +60,7 @@ uint64_t ClientState::Send(std::vector<std::byte> bytes) {
   const uint64_t write_pos = request_ring->Snapshot().payload_write_pos;
   const uint64_t sequence = current.send_request(bytes);
   const size_t size = bytes.size();
-  sent.push_back(SentRequest{sequence, std::move(bytes),
+  sent.push_back(SentRequest{sequence, RequestPayload(std::move(bytes)),
                              LocateRequest(write_pos, sequence, size)});
   return sequence;
 }
@@ -145,19 +164,13 @@ absl::Status ProbeEcho(StepContext& context, const std::string& channel,
 absl::Status ExpectSameBytes(std::span<const std::byte> actual,
                              std::span<const std::byte> expected,
                              const std::string& what) {
-  if (actual.size() != expected.size()) {
-    return Failed(absl::StrCat(what, " has ", actual.size(),
-                               " bytes, expected ", expected.size()));
-  }
-  const auto mismatch =
-      std::mismatch(actual.begin(), actual.end(), expected.begin());
-  if (mismatch.first != actual.end()) {
-    return Failed(absl::StrCat(
-        what, " differs at byte ", mismatch.first - actual.begin(), " of ",
-        actual.size(), ": ", static_cast<int>(*mismatch.first), " instead of ",
-        static_cast<int>(*mismatch.second)));
-  }
-  return absl::OkStatus();
+  return CompareBytes(actual, expected, what);
+}
+
+absl::Status ExpectSameBytes(std::span<const std::byte> actual,
+                             const RequestPayload& expected,
+                             const std::string& what) {
+  return CompareBytes(actual, expected, what);
 }
 
 std::vector<std::string> BufferLeftovers(const std::string& name) {

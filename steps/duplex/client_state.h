@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "steps/context.h"
 #include "steps/duplex/polling.h"
+#include "steps/duplex/request_payload.h"
 #include "steps/support/segment_access.h"
 #include "zerobuffer/config.h"
 #include "zerobuffer/duplex/duplex_client.h"
@@ -30,7 +31,7 @@ inline constexpr std::chrono::milliseconds kResponseTimeout{5000};
 
 struct SentRequest {
   uint64_t sequence = 0;
-  std::vector<std::byte> bytes;
+  RequestPayload bytes;
   // Where its header lies in the server's request ring, when found.
   std::optional<uint64_t> ring_offset;
 };
@@ -115,6 +116,9 @@ absl::Status ProbeEcho(StepContext& context, const std::string& channel,
 // OK when `actual` equals `expected`; otherwise where they first differ.
 absl::Status ExpectSameBytes(std::span<const std::byte> actual,
                              std::span<const std::byte> expected,
+                             const std::string& what);
+absl::Status ExpectSameBytes(std::span<const std::byte> actual,
+                             const RequestPayload& expected,
                              const std::string& what);
 
 // Which OS objects of buffer `name` still exist (its segment, semaphores

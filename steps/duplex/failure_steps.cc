@@ -42,17 +42,6 @@ constexpr uint64_t kMaxCrashDelaySeconds = 60;
 constexpr milliseconds kServerReaction{10000};
 constexpr milliseconds kSettleTimeout{5000};
 
-std::string Describe(const std::vector<ReportedError>& errors) {
-  if (errors.empty()) return "none";
-  std::vector<std::string> lines;
-  for (const ReportedError& error : errors) {
-    lines.push_back(absl::StrCat(
-        error.code.has_value() ? ErrorCodeName(*error.code) : "non-library",
-        ": ", error.message));
-  }
-  return absl::StrJoin(lines, "; ");
-}
-
 // The first handler call, once it has finished (bounded by `timeout`).
 std::optional<HandlerCall> FinishedFirstCall(const ServerState& state,
                                              milliseconds timeout) {

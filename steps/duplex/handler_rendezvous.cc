@@ -29,7 +29,7 @@ void HandlerRendezvous::Meet(uint64_t sequence) {
   const size_t arrived = ++arrived_[group];
   changed_.notify_all();
   AwaitOrGiveUp(
-      lock, [&] { return arrived_[group] == group_size_; },
+      lock, [&] { return arrived_[group] >= group_size_; },
       absl::StrCat("request ", sequence, " was in progress with only ",
                    arrived - 1, " other request(s) of its group of ",
                    group_size_, " (", in_progress_,

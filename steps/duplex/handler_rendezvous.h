@@ -8,6 +8,12 @@
 // together: the first wait gives up after `patience` and records why, and
 // later waits are skipped, so such a server still answers promptly and the
 // failure is reported rather than hung on.
+//
+// Groups are keyed by sequence number, which restarts with each client
+// session. So the first session's groups prove the overlap; a later
+// session's requests find their groups met and their successors finished
+// already, and pass straight through: they prove nothing, and nothing
+// holds them up.
 
 #ifndef ZEROBUFFER_STEPS_DUPLEX_HANDLER_RENDEZVOUS_H_
 #define ZEROBUFFER_STEPS_DUPLEX_HANDLER_RENDEZVOUS_H_

@@ -377,7 +377,7 @@ ZB_STEP(kWhen, "the '([^']*)' process commits request",
           }
           const size_t size = bytes.size();
           state.sent.push_back(SentRequest{
-              sequence, std::move(bytes),
+              sequence, RequestPayload(std::move(bytes)),
               state.LocateRequest(send.write_pos_before, sequence, size)});
           send.buffer = {};
           send.committed = true;

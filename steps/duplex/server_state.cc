@@ -7,12 +7,6 @@
 #include "steps/step_failure.h"
 
 namespace zerobuffer::steps::duplex_steps {
-namespace {
-
-constexpr size_t kThreadPoolSize = 4;
-
-}  // namespace
-
 size_t HandlerRecord::Begin(size_t request_size) {
   std::lock_guard lock(mutex_);
   calls_.push_back(HandlerCall{SteadyClock::now(), std::nullopt, request_size,
@@ -49,27 +43,6 @@ void HandlerRecord::Release() {
   released_changed_.notify_all();
 }
 
-void ErrorReports::Add(std::exception_ptr error) {
-  ReportedError report{SteadyClock::now(), std::nullopt, ""};
-  try {
-    std::rethrow_exception(error);
-  } catch (const ZeroBufferException& exception) {
-    report.code = exception.code();
-    report.message = exception.what();
-  } catch (const std::exception& exception) {
-    report.message = exception.what();
-  } catch (...) {
-    report.message = "an exception that is not a std::exception";
-  }
-  std::lock_guard lock(mutex_);
-  errors_.push_back(std::move(report));
-}
-
-std::vector<ReportedError> ErrorReports::All() const {
-  std::lock_guard lock(mutex_);
-  return errors_;
-}
-
 ServerState::~ServerState() {
   ReleaseHandlers();
   server_.reset();
@@ -97,8 +70,6 @@ void ServerState::Create(StepContext& context, const std::string& name,
   record = std::make_shared<HandlerRecord>();
   errors = std::make_shared<ErrorReports>();
   duplex::DuplexServerOptions options;
-  // Fixed, so that how many requests a thread-pool server has in progress
-  // at once (13.4b) does not depend on the machine's CPUs.
   options.thread_pool_size = kThreadPoolSize;
   server_ =
       std::make_unique<duplex::ImmutableDuplexServer>(channel, config, options);

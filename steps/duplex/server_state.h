@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "steps/context.h"
+#include "steps/duplex/error_reports.h"
 #include "steps/duplex/handler_rendezvous.h"
 #include "steps/duplex/polling.h"
 #include "zerobuffer/config.h"
@@ -33,6 +34,11 @@ namespace zerobuffer::steps::duplex_steps {
 // "with default config" and "with processing mode": the request buffer all
 // three upstream serves create (step-catalog 2.3).
 inline const BufferConfig kDefaultDuplexConfig(4096, 1048576);
+
+// The handler threads of a thread-pool server, fixed so that how many
+// requests it can have in progress at once (13.4b) does not depend on the
+// machine's CPUs.
+inline constexpr size_t kThreadPoolSize = 4;
 
 struct HandlerCall {
   SteadyClock::time_point started;
@@ -62,23 +68,6 @@ class HandlerRecord {
   std::condition_variable released_changed_;
   bool released_ = false;
   std::vector<HandlerCall> calls_;
-};
-
-struct ReportedError {
-  SteadyClock::time_point when;
-  std::optional<ErrorCode> code;  // for the library's exceptions
-  std::string message;
-};
-
-// What the server told its error handlers.
-class ErrorReports {
- public:
-  void Add(std::exception_ptr error);
-  std::vector<ReportedError> All() const;
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<ReportedError> errors_;
 };
 
 // The response to one request; runs inside the recorded call.

@@ -503,25 +503,10 @@ ZB_STEP(kThen, "verify lock file is actually locked",
 
 // Between the reader's death and the new reader, any reader created on this
 // machine runs the stale scan and may rightly remove the dead reader's lock
-// file first. The scan leaves a buffer alone while its writer lives
-// (protocol.md 5.2), so until the new reader comes, the orchestrator, whose
-// PID every serve of the scenario knows and which outlives them all, stands
-// in the OIEB as the buffer's writer. The new reader step withdraws it just
-// before creating its reader, as 8.4 releases its staged lock files.
+// file first (protocol.md 5.2), so feature 12 runs while no other test does
+// (tests/features/BUILD.bazel).
 ZB_STEP(kWhen, "kill reader process", [](StepContext& context) -> absl::Status {
   const std::string name = context.State<Endpoints>().reader().name();
-  const platform::ProcessId guard = context.identity().host_pid;
-  if (guard != 0 && platform::IsProcessAlive(guard)) {
-    SegmentAccess(name).oieb().Store(&OIEB::writer_pid, guard);
-    context.log().Info(absl::StrCat(
-        "The orchestrator (PID ", guard, ") stands as the writer of ", name,
-        " until the new reader, so that no other reader's stale scan takes "
-        "the lock file first"));
-  } else {
-    context.log().Warning(absl::StrCat(
-        "No live orchestrator PID (", guard, ") to guard ", name,
-        ": another reader's stale scan may take its lock file first"));
-  }
   context.log().Info(
       absl::StrCat("This process dies by SIGKILL once this step has answered, "
                    "leaving the lock files, segment and semaphores of ",
@@ -534,87 +519,72 @@ ZB_STEP(kWhen, "kill reader process", [](StepContext& context) -> absl::Status {
 // the stale buffer is found the way a reader's stale cleanup finds it, as a
 // lock file nobody holds, among this scenario's names. The new reader's own
 // stale scan must remove it, with the dead reader's objects.
-ZB_STEP(kThen, "new reader can acquire lock after detecting stale",
-        [](StepContext& context) -> absl::Status {
-          // The isolation suffix every name of this scenario carries.
-          const std::string lock_suffix = kLockFileSuffix;
-          const std::string suffix = context.PhysicalName("") + lock_suffix;
-          const std::string directory = platform::PrimaryLockDirectory();
-          const absl::StatusOr<std::vector<std::string>> files =
-              platform::ListFiles(directory, suffix);
-          if (!files.ok()) {
-            return Failed(absl::StrCat("cannot list ", directory, ": ",
-                                       files.status().message()));
-          }
-          std::vector<std::string> stale;
-          for (const std::string& file : *files) {
-            if (!LockHeld(platform::JoinPath(directory, file))) {
-              stale.push_back(file.substr(0, file.size() - lock_suffix.size()));
-            }
-          }
-          if (stale.size() != 1) {
-            return Failed(absl::StrCat(
-                "expected one lock file ending in ", suffix,
-                " that nobody holds, found ", stale.size(), " (",
-                absl::StrJoin(stale, ", "), ") among ", files->size(),
-                "; another reader's stale cleanup may have removed it"));
-          }
-          const std::string name = stale.front();
-          std::vector<std::string> stale_locks;
-          for (const std::string& path : LockFilePaths(name)) {
-            if (platform::FileExists(path) && !LockHeld(path)) {
-              stale_locks.push_back(path);
-            }
-          }
-          OIEB dead;
-          {
-            const SegmentAccess segment(name);
-            dead = segment.Snapshot();
-            if (dead.reader_pid == 0 ||
-                dead.reader_pid == platform::CurrentProcessId() ||
-                platform::IsProcessAlive(dead.reader_pid)) {
-              return Failed(absl::StrCat(
-                  "the OIEB of ", name, " names reader PID ", dead.reader_pid,
-                  ", which is ",
-                  dead.reader_pid == 0 ? "no process" : "still alive",
-                  " (this process is ", platform::CurrentProcessId(), ")"));
-            }
-            const platform::ProcessId guard = context.identity().host_pid;
-            if (dead.writer_pid != 0 && dead.writer_pid != guard) {
-              return Failed(absl::StrCat(
-                  "the OIEB of ", name, " names writer PID ", dead.writer_pid,
-                  ", neither none nor the guard ", guard));
-            }
-            // The guard goes, and the buffer is abandoned for the new
-            // reader's scan.
-            segment.oieb().Store(&OIEB::writer_pid, 0);
-          }
-          // The new reader takes the dead one's sizes.
-          Reader& reader = context.State<Endpoints>().CreateReader(
-              name, BufferConfig(dead.metadata_size, dead.payload_size));
-          for (const std::string& path : LockFilePaths(name)) {
-            if (!LockHeld(path)) {
-              return Failed(
-                  absl::StrCat("the new reader does not hold ", path));
-            }
-          }
-          const StaleCleanupReport& report = reader.stale_cleanup_report();
-          const std::vector<std::string> missed =
-              UnreportedRemovals(report, stale_locks, name);
-          if (!missed.empty()) {
-            return Failed(absl::StrCat(
-                "the new reader of ", name, " did not report removing ",
-                absl::StrJoin(missed, ", "), " of the dead reader (PID ",
-                dead.reader_pid, "); its stale scan ",
-                DescribeRemovals(report)));
-          }
-          context.log().Info(absl::StrCat(
-              "The ", stale_locks.size(), " lock files of ", name,
-              " were stale (reader PID ", dead.reader_pid,
-              " gone); the new reader holds them now, and its stale scan ",
-              DescribeRemovals(report)));
-          return absl::OkStatus();
-        });
+ZB_STEP(
+    kThen, "new reader can acquire lock after detecting stale",
+    [](StepContext& context) -> absl::Status {
+      // The isolation suffix every name of this scenario carries.
+      const std::string lock_suffix = kLockFileSuffix;
+      const std::string suffix = context.PhysicalName("") + lock_suffix;
+      const std::string directory = platform::PrimaryLockDirectory();
+      const absl::StatusOr<std::vector<std::string>> files =
+          platform::ListFiles(directory, suffix);
+      if (!files.ok()) {
+        return Failed(absl::StrCat("cannot list ", directory, ": ",
+                                   files.status().message()));
+      }
+      std::vector<std::string> stale;
+      for (const std::string& file : *files) {
+        if (!LockHeld(platform::JoinPath(directory, file))) {
+          stale.push_back(file.substr(0, file.size() - lock_suffix.size()));
+        }
+      }
+      if (stale.size() != 1) {
+        return Failed(absl::StrCat(
+            "expected one lock file ending in ", suffix,
+            " that nobody holds, found ", stale.size(), " (",
+            absl::StrJoin(stale, ", "), ") among ", files->size(),
+            "; another reader's stale cleanup may have removed it"));
+      }
+      const std::string name = stale.front();
+      std::vector<std::string> stale_locks;
+      for (const std::string& path : LockFilePaths(name)) {
+        if (platform::FileExists(path) && !LockHeld(path)) {
+          stale_locks.push_back(path);
+        }
+      }
+      const OIEB dead = SegmentAccess(name).Snapshot();
+      if (dead.reader_pid == 0 ||
+          dead.reader_pid == platform::CurrentProcessId() ||
+          platform::IsProcessAlive(dead.reader_pid)) {
+        return Failed(absl::StrCat(
+            "the OIEB of ", name, " names reader PID ", dead.reader_pid,
+            ", which is ", dead.reader_pid == 0 ? "no process" : "still alive",
+            " (this process is ", platform::CurrentProcessId(), ")"));
+      }
+      // The new reader takes the dead one's sizes.
+      Reader& reader = context.State<Endpoints>().CreateReader(
+          name, BufferConfig(dead.metadata_size, dead.payload_size));
+      for (const std::string& path : LockFilePaths(name)) {
+        if (!LockHeld(path)) {
+          return Failed(absl::StrCat("the new reader does not hold ", path));
+        }
+      }
+      const StaleCleanupReport& report = reader.stale_cleanup_report();
+      const std::vector<std::string> missed =
+          UnreportedRemovals(report, stale_locks, name);
+      if (!missed.empty()) {
+        return Failed(absl::StrCat(
+            "the new reader of ", name, " did not report removing ",
+            absl::StrJoin(missed, ", "), " of the dead reader (PID ",
+            dead.reader_pid, "); its stale scan ", DescribeRemovals(report)));
+      }
+      context.log().Info(absl::StrCat(
+          "The ", stale_locks.size(), " lock files of ", name,
+          " were stale (reader PID ", dead.reader_pid,
+          " gone); the new reader holds them now, and its stale scan ",
+          DescribeRemovals(report)));
+      return absl::OkStatus();
+    });
 
 ZB_STEP(kWhen, "graceful shutdown", [](StepContext& context) -> absl::Status {
   Reader& reader = context.State<Endpoints>().reader();

@@ -536,19 +536,15 @@ ZB_STEP(kGiven,
           ReaderOptions options;
           options.permissions = kRestrictiveMode;
           context.State<Endpoints>().CreateReader(name, kSmallConfig, options);
-          const absl::StatusOr<platform::UserIdentity> owner =
-              platform::CurrentUser();
-          const absl::Status modes = ExpectObjectModes(
-              name, kRestrictiveMode,
-              owner.ok() ? std::optional<uint32_t>(owner->uid) : std::nullopt);
-          if (!modes.ok()) return modes;
+          const absl::StatusOr<uint32_t> owner = ExpectOwnerOnly(name);
+          if (!owner.ok()) return owner.status();
           const std::map<std::string, std::string>& accounts =
               context.State<ActingUsers>().account_by_role;
           const auto account = accounts.find(role);
           context.log().Info(absl::StrCat(
               "Created ", name, " with mode ",
               absl::StrFormat("%04o", kRestrictiveMode), " for its owner, uid ",
-              owner.ok() ? absl::StrCat(owner->uid) : "unknown",
+              *owner,
               account == accounts.end()
                   ? ""
                   : absl::StrCat(" (this serve's user, acting as '",
@@ -562,19 +558,11 @@ ZB_STEP(kGiven,
 // untested.
 absl::Status CheckOwnerOnly(StepContext& context,
                             const PermissionAttempt& attempt) {
-  const absl::StatusOr<platform::UserIdentity> self = platform::CurrentUser();
-  if (!self.ok()) {
-    return Failed(absl::StrCat("cannot tell which user this process is: ",
-                               self.status().message()));
-  }
-  if (absl::Status modes =
-          ExpectObjectModes(attempt.buffer, kRestrictiveMode, self->uid);
-      !modes.ok()) {
-    return modes;
-  }
+  const absl::StatusOr<uint32_t> owner = ExpectOwnerOnly(attempt.buffer);
+  if (!owner.ok()) return owner.status();
   const ConnectOutcome own = ConnectHere(attempt.buffer);
   if (!own.connected) {
-    return Failed(absl::StrCat("the owner, uid ", self->uid,
+    return Failed(absl::StrCat("the owner, uid ", *owner,
                                ", cannot connect a writer to its own buffer ",
                                attempt.buffer, ": ", own.message));
   }
@@ -589,9 +577,9 @@ absl::Status CheckOwnerOnly(StepContext& context,
       attempt.buffer,
       ". Acting as another user needs root or CAP_SETUID, and this process "
       "(uid ",
-      self->uid, ") cannot: ", *attempt.not_switched,
+      *owner, ") cannot: ", *attempt.not_switched,
       ". Checked instead: every object has mode 0",
-      absl::StrFormat("%o", kRestrictiveMode), " and owner uid ", self->uid,
+      absl::StrFormat("%o", kRestrictiveMode), " and owner uid ", *owner,
       ", and the owner's writer connects and leaves"));
   return absl::OkStatus();
 }
@@ -671,11 +659,7 @@ ZB_STEP(kThen, "permission denied error should be handled",
             context.log().Warning(absl::StrCat(
                 "NOT TESTED: the refusal of ", attempt.user.Describe(),
                 " (needs root or CAP_SETUID: ", *attempt.not_switched, ")"));
-            const absl::StatusOr<platform::UserIdentity> self =
-                platform::CurrentUser();
-            return ExpectObjectModes(
-                attempt.buffer, kRestrictiveMode,
-                self.ok() ? std::optional<uint32_t>(self->uid) : std::nullopt);
+            return ExpectOwnerOnly(attempt.buffer).status();
           }
           const CapturedError& captured = context.State<CapturedError>();
           if (!captured.failed()) {

@@ -77,6 +77,19 @@ absl::Status ExpectObjectModes(const std::string& name, uint32_t mode,
       " on every object of ", name, ": ", absl::StrJoin(wrong, "; ")));
 }
 
+absl::StatusOr<uint32_t> ExpectOwnerOnly(const std::string& name) {
+  const absl::StatusOr<platform::UserIdentity> self = platform::CurrentUser();
+  if (!self.ok()) {
+    return Failed(absl::StrCat("cannot tell which user this process is: ",
+                               self.status().message()));
+  }
+  if (absl::Status modes = ExpectObjectModes(name, kRestrictiveMode, self->uid);
+      !modes.ok()) {
+    return modes;
+  }
+  return self->uid;
+}
+
 std::string ActingUser::Describe() const {
   return absl::StrCat(
       "uid ", identity.uid, " gid ", identity.gid, " (",

@@ -30,6 +30,11 @@ inline constexpr uint32_t kRestrictiveMode = 0600;
 absl::Status ExpectObjectModes(const std::string& name, uint32_t mode,
                                std::optional<uint32_t> owner_uid = {});
 
+// ExpectObjectModes for kRestrictiveMode and this process's user, whose uid
+// it returns. Fails with the reason when that user cannot be told, rather
+// than check the modes alone.
+absl::StatusOr<uint32_t> ExpectOwnerOnly(const std::string& name);
+
 // The OS user standing for the account a sentence names: that account if
 // it exists here, else the unprivileged "nobody".
 struct ActingUser {

@@ -322,15 +322,19 @@ constexpr int kReferenceRounds = 5;
 // per-frame costs (header, semaphores, acknowledgement) are amortised and
 // the copy is what remains.
 constexpr size_t kSaturationMinFrame = 1 << 20;
-// The share of the reference the best of those sizes must reach end to
-// end. The pipeline does the reference's copy once (the writer) and a
-// read-only check (the reader, in another process on another core, in
-// parallel), so an idle machine reaches 80-95 % of the reference, and one
-// running a second scenario beside it still 30-60 % (a single size dipped
-// to 18 %, hence the best one is judged). 15 % keeps clear of that, yet
-// fails a path that copies every frame twice or more, checks it byte by
-// byte, or stalls on every frame.
-constexpr double kMinBandwidthShare = 0.15;
+// The share of the reference the best of those sizes must reach end to end: a
+// floor against gross inefficiency, not a performance claim. The pipeline does
+// the reference's copy once (the writer) and a read-only check (the reader, in
+// another process on another core, in parallel), so an idle machine reaches
+// 80-95 % of the reference, and one running a second scenario beside it 30-60 %
+// (a single size dipped to 18 %, hence the best size is judged). 5 % stays well
+// below that and still fails a path twenty times slower than the copy: per-byte
+// work heavier than a plain loop (a call or an atomic per byte), a stall per
+// small slice of a frame. It cannot catch an extra pass over the data (70-95 %
+// of one copy, measured here) or a plain byte loop (15-20 % of memcpy on a
+// loaded two-core machine): no floor tells those from a busy neighbour, so they
+// are for the logged shares and the throughput benchmark.
+constexpr double kMinBandwidthShare = 0.05;
 
 ZB_STEP(kGiven,
         "the '([^']*)' process creates buffer '([^']*)' with large config",

@@ -2,18 +2,19 @@
 // values stop it before it serves, and the log level chosen by flag or
 // environment decides what reaches stderr and the step replies.
 
-#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "platform/process.h"
 #include "platform/subprocess.h"
 #include "serve/jsonrpc/framing.h"
 #include "tests/contract/serve_process.h"
 #include "tests/contract/serve_test_fixture.h"
+#include "tests/support/run_to_end.h"
 
 namespace zerobuffer::testing {
 namespace {
@@ -26,34 +27,15 @@ using ::testing::Not;
 
 constexpr absl::Duration kTimeout = absl::Seconds(20);
 
-struct Finished {
-  std::optional<platform::ExitStatus> exit;
-  std::string out;
-  std::string err;
-};
-
 // Runs the serve with `options` on `input` (raw bytes, then end of input)
-// until it exits.
-Finished RunToEnd(ServeOptions options, const std::string& input = "") {
+// until it exits, with its stderr captured.
+FinishedProcess RunServe(ServeOptions options, const std::string& input = "") {
   options.capture_stderr = true;
-  Finished finished;
-  absl::StatusOr<ServeProcess> serve =
-      ServeProcess::Start(FakeHostPid(), options);
-  EXPECT_TRUE(serve.ok()) << serve.status();
-  if (!serve.ok()) return finished;
-  // A serve that refuses its flags may be gone before the input arrives:
-  // the write then fails rather than killing the test.
-  platform::IgnoreBrokenPipeSignal();
-  serve->WriteRaw(input).IgnoreError();
-  serve->CloseStdin();
-  absl::StatusOr<std::string> out = serve->ReadStdoutToEnd(kTimeout);
-  absl::StatusOr<std::string> err = serve->ReadStderrToEnd(kTimeout);
-  EXPECT_TRUE(out.ok()) << out.status();
-  EXPECT_TRUE(err.ok()) << err.status();
-  finished.out = out.value_or("");
-  finished.err = err.value_or("");
-  finished.exit = serve->WaitFor(kTimeout);
-  return finished;
+  absl::StatusOr<platform::SubprocessOptions> spawn =
+      ServeSpawnOptions(FakeHostPid(), options);
+  EXPECT_TRUE(spawn.ok()) << spawn.status();
+  if (!spawn.ok()) return {};
+  return RunToEnd(*std::move(spawn), input, kTimeout);
 }
 
 std::string Framed(const Json& message) {
@@ -77,16 +59,28 @@ std::vector<int> ReplyLogLevels(const std::string& out) {
     ADD_FAILURE() << "no reply on stdout: " << out;
     return {};
   }
-  const Json reply = Json::parse(out.substr(body + 4), nullptr, false);
+  const Json reply = Json::parse(out.substr(body + 4), nullptr,
+                                 /*allow_exceptions=*/false);
+  const Json::json_pointer logs("/result/Logs");
+  if (!reply.is_object() || !reply.contains(logs) ||
+      !reply.at(logs).is_array()) {
+    ADD_FAILURE() << "no result.Logs array in the reply: " << out;
+    return {};
+  }
   std::vector<int> levels;
-  for (const Json& entry : reply["result"]["Logs"]) {
-    levels.push_back(entry["Level"].get<int>());
+  for (const Json& entry : reply.at(logs)) {
+    if (!entry.is_object() || !entry.contains("Level") ||
+        !entry.at("Level").is_number_integer()) {
+      ADD_FAILURE() << "a log entry without an integer Level: " << entry;
+      continue;
+    }
+    levels.push_back(entry.at("Level").get<int>());
   }
   return levels;
 }
 
 TEST(ServeCommandLineTest, HelpListsTheServesOwnFlags) {
-  const Finished help = RunToEnd({.arguments = {"--help"}});
+  const FinishedProcess help = RunServe({.arguments = {"--help"}});
   ASSERT_TRUE(help.exit.has_value());
   EXPECT_THAT(help.out,
               AllOf(HasSubstr("--step_timeout"), HasSubstr("--log_level"),
@@ -99,7 +93,7 @@ TEST(ServeCommandLineTest, BadFlagValuesStopItWithAClearError) {
        {"--step_timeout=0s", "--step_timeout=-5s", "--step_timeout=inf",
         "--max_message_bytes=0", "--max_message_bytes=-1",
         "--max_message_bytes=2000000000", "--log_level=loud"}) {
-    const Finished run = RunToEnd({.arguments = {flag}}, ResetStep());
+    const FinishedProcess run = RunServe({.arguments = {flag}}, ResetStep());
     ASSERT_TRUE(run.exit.has_value()) << flag;
     EXPECT_FALSE(run.exit->success()) << flag << ": " << run.exit->ToString();
     const std::string name = flag.substr(0, flag.find('='));
@@ -109,7 +103,7 @@ TEST(ServeCommandLineTest, BadFlagValuesStopItWithAClearError) {
 }
 
 TEST(ServeCommandLineTest, LogLevelIsInformationByDefault) {
-  const Finished run = RunToEnd({}, ResetStep());
+  const FinishedProcess run = RunServe({}, ResetStep());
   ASSERT_TRUE(run.exit.has_value());
   EXPECT_TRUE(run.exit->success()) << run.exit->ToString();
   EXPECT_THAT(run.err, HasSubstr("Information: Test environment reset"));
@@ -118,7 +112,7 @@ TEST(ServeCommandLineTest, LogLevelIsInformationByDefault) {
 }
 
 TEST(ServeCommandLineTest, LogLevelComesFromTheEnvironment) {
-  const Finished run = RunToEnd(
+  const FinishedProcess run = RunServe(
       {.environment = {{"ZEROBUFFER_LOG_LEVEL", "DEBUG"}}}, ResetStep());
   ASSERT_TRUE(run.exit.has_value());
   EXPECT_TRUE(run.exit->success()) << run.exit->ToString();
@@ -128,8 +122,8 @@ TEST(ServeCommandLineTest, LogLevelComesFromTheEnvironment) {
 }
 
 TEST(ServeCommandLineTest, LogLevelFlagOverridesTheEnvironment) {
-  const Finished run =
-      RunToEnd({.arguments = {"--log_level=WARNING"},
+  const FinishedProcess run =
+      RunServe({.arguments = {"--log_level=WARNING"},
                 .environment = {{"ZEROBUFFER_LOG_LEVEL", "DEBUG"}}},
                ResetStep());
   ASSERT_TRUE(run.exit.has_value());
@@ -140,7 +134,7 @@ TEST(ServeCommandLineTest, LogLevelFlagOverridesTheEnvironment) {
 }
 
 TEST(ServeCommandLineTest, AnUnknownEnvironmentLevelWarnsAndStarts) {
-  const Finished run = RunToEnd(
+  const FinishedProcess run = RunServe(
       {.environment = {{"ZEROBUFFER_LOG_LEVEL", "loud"}}}, ResetStep());
   ASSERT_TRUE(run.exit.has_value());
   EXPECT_TRUE(run.exit->success()) << run.exit->ToString();

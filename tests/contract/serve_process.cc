@@ -8,8 +8,8 @@
 
 namespace zerobuffer::testing {
 
-absl::StatusOr<ServeProcess> ServeProcess::Start(uint64_t host_pid,
-                                                 const ServeOptions& options) {
+absl::StatusOr<platform::SubprocessOptions> ServeSpawnOptions(
+    uint64_t host_pid, const ServeOptions& options) {
   const char* serve = std::getenv("ZB_SERVE");
   if (serve == nullptr) return absl::FailedPreconditionError("ZB_SERVE unset");
   platform::SubprocessOptions spawn;
@@ -20,11 +20,19 @@ absl::StatusOr<ServeProcess> ServeProcess::Start(uint64_t host_pid,
                        {"HARMONY_FEATURE_ID", "1"}};
   spawn.environment.insert(spawn.environment.end(), options.environment.begin(),
                            options.environment.end());
-  spawn.pipe_stdin = true;
-  spawn.pipe_stdout = true;
   spawn.pipe_stderr = options.capture_stderr;
+  return spawn;
+}
+
+absl::StatusOr<ServeProcess> ServeProcess::Start(uint64_t host_pid,
+                                                 const ServeOptions& options) {
+  absl::StatusOr<platform::SubprocessOptions> spawn =
+      ServeSpawnOptions(host_pid, options);
+  if (!spawn.ok()) return spawn.status();
+  spawn->pipe_stdin = true;
+  spawn->pipe_stdout = true;
   absl::StatusOr<platform::Subprocess> process =
-      platform::Subprocess::Spawn(spawn);
+      platform::Subprocess::Spawn(*spawn);
   if (!process.ok()) return process.status();
   return ServeProcess(
       std::make_unique<platform::Subprocess>(*std::move(process)));
@@ -32,8 +40,11 @@ absl::StatusOr<ServeProcess> ServeProcess::Start(uint64_t host_pid,
 
 ServeProcess::ServeProcess(std::unique_ptr<platform::Subprocess> process)
     : process_(std::move(process)),
-      output_(std::make_unique<PipeReader>(&process_->stdout_pipe())),
-      errors_(std::make_unique<PipeReader>(&process_->stderr_pipe())) {}
+      output_(std::make_unique<PipeReader>(&process_->stdout_pipe())) {
+  if (process_->stderr_pipe().valid()) {
+    errors_ = std::make_unique<PipeDrain>(&process_->stderr_pipe());
+  }
+}
 
 absl::Status ServeProcess::WriteRaw(const std::string& bytes) {
   return process_->stdin_pipe().WriteAll(bytes);
@@ -77,7 +88,7 @@ absl::StatusOr<std::string> ServeProcess::ReadStdoutToEnd(
 
 absl::StatusOr<std::string> ServeProcess::ReadStderrToEnd(
     absl::Duration timeout) {
-  if (!process_->stderr_pipe().valid()) {
+  if (errors_ == nullptr) {
     return absl::FailedPreconditionError("stderr was not captured");
   }
   return errors_->ReadToEnd(timeout);

@@ -3,6 +3,7 @@
 #ifndef ZEROBUFFER_TESTS_CONTRACT_SERVE_PROCESS_H_
 #define ZEROBUFFER_TESTS_CONTRACT_SERVE_PROCESS_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "platform/subprocess.h"
+#include "tests/support/pipe_drain.h"
 #include "tests/support/pipe_reader.h"
 
 namespace zerobuffer::testing {
@@ -24,14 +26,19 @@ struct ServeOptions {
   // Added to Harmony's two variables and the inherited environment.
   std::vector<std::pair<std::string, std::string>> environment = {};
   // Pipe stderr so that the test can read it (ReadStderrToEnd); otherwise
-  // it is the test's own.
+  // it is the test's own. A thread reads the pipe from the start, so a
+  // chatty serve never blocks on it.
   bool capture_stderr = false;
 };
 
+// How to spawn $ZB_SERVE (set by the BUILD rule) with Harmony's environment
+// for `host_pid` and feature 1; stdin and stdout are left to the caller.
+absl::StatusOr<platform::SubprocessOptions> ServeSpawnOptions(
+    uint64_t host_pid, const ServeOptions& options);
+
 class ServeProcess {
  public:
-  // Starts $ZB_SERVE (set by the BUILD rule) with Harmony's environment for
-  // `host_pid` and feature 1, and piped stdin/stdout.
+  // Starts the serve of ServeSpawnOptions with piped stdin and stdout.
   static absl::StatusOr<ServeProcess> Start(uint64_t host_pid,
                                             const ServeOptions& options = {});
 
@@ -61,7 +68,7 @@ class ServeProcess {
 
   std::unique_ptr<platform::Subprocess> process_;
   std::unique_ptr<PipeReader> output_;
-  std::unique_ptr<PipeReader> errors_;
+  std::unique_ptr<PipeDrain> errors_;  // where stderr is captured
 };
 
 }  // namespace zerobuffer::testing

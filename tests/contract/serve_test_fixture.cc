@@ -73,7 +73,7 @@ Json ServeContractTest::CallOk(const Json& id, const std::string& method,
 }
 
 Json ServeContractTest::StepResult(const std::string& text, int id) {
-  return CallOk(id, "executeStep", StepParams(text))["result"];
+  return CallOk(id, "executeStep", StepParams(text)).at("result");
 }
 
 }  // namespace zerobuffer::testing

@@ -48,9 +48,9 @@ Feature: Buffers follow protocol v1 to the byte
 
     # "kill reader process" names no process in Harmony's form, so it is an
     # ordinary step: the reader's step worker dies after answering and a
-    # fresh one answers the rest. Until the new reader, the orchestrator's
-    # PID stands as the buffer's writer, so that no other reader's stale
-    # scan on the machine removes the dead reader's lock file first.
+    # fresh one answers the rest. Until the new reader, any other reader on
+    # the machine could remove the dead reader's lock file first, so this
+    # feature runs while no other test does (BUILD.bazel).
     Scenario: 12.3 A dead reader's lock file is taken over, a closed reader's removed
         And the 'reader' process creates buffer 'test-lock-semantics' with default config
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -203,8 +204,8 @@ TEST(ParseFeatureTest, RefusesWhatHarmonyDoesNotRun) {
   for (const std::string header :
        {"Scenario Outline: O", "Scenario Template: O",
         "Examples:", "Rule: R"}) {
-    const absl::StatusOr<Feature> feature =
-        ParseFeature("Feature: F\n\n" + header + "\n  Given x\n", "f.feature");
+    const absl::StatusOr<Feature> feature = ParseFeature(
+        absl::StrCat("Feature: F\n\n", header, "\n  Given x\n"), "f.feature");
     EXPECT_EQ(feature.status().code(), absl::StatusCode::kUnimplemented)
         << header;
     EXPECT_THAT(feature.status().message(), HasSubstr("f.feature:3: "))
@@ -249,14 +250,14 @@ TEST(ParseFeatureTest, NamesTheLineOfEachStructuralError) {
     EXPECT_EQ(feature.status().code(), absl::StatusCode::kInvalidArgument)
         << c.text;
     EXPECT_THAT(feature.status().message(),
-                HasSubstr("bad:" + std::to_string(c.line) + ": "))
+                HasSubstr(absl::StrCat("bad:", c.line, ": ")))
         << c.text;
   }
 }
 
 TEST(ParseFeatureFileTest, ReadsAFileAndRecordsItsBaseName) {
   const std::string path =
-      std::string(std::getenv("TEST_TMPDIR")) + "/03-ErrorHandling.feature";
+      absl::StrCat(std::getenv("TEST_TMPDIR"), "/03-ErrorHandling.feature");
   std::ofstream(path) << "Feature: Error Handling\n"
                          "Scenario: S\n"
                          "  Given the 'reader' process creates buffer\n";
@@ -268,8 +269,8 @@ TEST(ParseFeatureFileTest, ReadsAFileAndRecordsItsBaseName) {
 }
 
 TEST(ParseFeatureFileTest, ReportsAMissingFile) {
-  EXPECT_EQ(ParseFeatureFile(std::string(std::getenv("TEST_TMPDIR")) +
-                             "/missing.feature")
+  EXPECT_EQ(ParseFeatureFile(
+                absl::StrCat(std::getenv("TEST_TMPDIR"), "/missing.feature"))
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,44 +13,31 @@
 #include "gtest/gtest.h"
 #include "platform/subprocess.h"
 #include "tests/harmony/fake_serve_log.h"
-#include "tests/support/pipe_reader.h"
+#include "tests/support/run_to_end.h"
 
 namespace zerobuffer::harmony {
 namespace {
 
 using ::testing::AllOf;
 using ::testing::ContainsRegex;
+using testing::FinishedProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr absl::Duration kTimeout = absl::Seconds(60);
 
-struct Finished {
-  std::optional<platform::ExitStatus> exit;
-  std::string out;
-};
-
-Finished RunRunner(const std::vector<std::string>& arguments) {
+// Runs the runner with `arguments` until it exits; its stderr goes to the
+// test's log.
+FinishedProcess RunRunner(const std::vector<std::string>& arguments) {
   const char* runner = std::getenv("RUNNER");
-  Finished finished;
   if (runner == nullptr) {
     ADD_FAILURE() << "RUNNER is not set";
-    return finished;
+    return {};
   }
   platform::SubprocessOptions options;
   options.argv = {runner};
   options.argv.insert(options.argv.end(), arguments.begin(), arguments.end());
-  options.pipe_stdout = true;
-  absl::StatusOr<platform::Subprocess> process =
-      platform::Subprocess::Spawn(options);
-  EXPECT_TRUE(process.ok()) << process.status();
-  if (!process.ok()) return finished;
-  testing::PipeReader out(&process->stdout_pipe());
-  absl::StatusOr<std::string> text = out.ReadToEnd(kTimeout);
-  EXPECT_TRUE(text.ok()) << text.status();
-  finished.out = text.value_or("");
-  finished.exit = process->WaitFor(kTimeout);
-  return finished;
+  return testing::RunToEnd(options, /*input=*/"", kTimeout);
 }
 
 class HarmonyRunnerTest : public ::testing::Test {
@@ -83,7 +69,7 @@ class HarmonyRunnerTest : public ::testing::Test {
 };
 
 TEST_F(HarmonyRunnerTest, HelpListsTheRunnersOwnFlags) {
-  const Finished help = RunRunner({"--help"});
+  const FinishedProcess help = RunRunner({"--help"});
   ASSERT_TRUE(help.exit.has_value());
   EXPECT_THAT(help.out, AllOf(HasSubstr("--features"), HasSubstr("--serve"),
                               HasSubstr("--scenario"), HasSubstr("--platform"),
@@ -92,7 +78,7 @@ TEST_F(HarmonyRunnerTest, HelpListsTheRunnersOwnFlags) {
 }
 
 TEST_F(HarmonyRunnerTest, ReportsEveryScenarioAndFailsIfOneFails) {
-  const Finished run =
+  const FinishedProcess run =
       RunRunner({absl::StrCat("--features=", feature_.string()),
                  absl::StrCat("--serve=", Serve()), "--process_init_delay=0s"});
   ASSERT_TRUE(run.exit.has_value());
@@ -107,7 +93,7 @@ TEST_F(HarmonyRunnerTest, ReportsEveryScenarioAndFailsIfOneFails) {
 }
 
 TEST_F(HarmonyRunnerTest, TheScenarioFilterSelectsByName) {
-  const Finished run =
+  const FinishedProcess run =
       RunRunner({absl::StrCat("--features=", feature_.string()),
                  absl::StrCat("--serve=", Serve()), "--process_init_delay=0s",
                  "--scenario=passes$"});
@@ -118,7 +104,7 @@ TEST_F(HarmonyRunnerTest, TheScenarioFilterSelectsByName) {
 }
 
 TEST_F(HarmonyRunnerTest, NoMatchingScenarioIsAFailure) {
-  const Finished run = RunRunner(
+  const FinishedProcess run = RunRunner(
       {absl::StrCat("--features=", feature_.string()),
        absl::StrCat("--serve=", Serve()), "--scenario=nothing like this"});
   ASSERT_TRUE(run.exit.has_value());
@@ -129,7 +115,7 @@ TEST_F(HarmonyRunnerTest, NoMatchingScenarioIsAFailure) {
 TEST_F(HarmonyRunnerTest, EachRoleGetsItsOwnServeCommand) {
   // Only the writer's command exists: the reader's start fails, which shows
   // that each role was given its own.
-  const Finished run = RunRunner(
+  const FinishedProcess run = RunRunner(
       {absl::StrCat("--features=", feature_.string()),
        absl::StrCat("--serve=reader=/nonexistent/serve,writer=", Serve()),
        "--process_init_delay=0s", "--scenario=First"});
@@ -140,7 +126,7 @@ TEST_F(HarmonyRunnerTest, EachRoleGetsItsOwnServeCommand) {
 }
 
 TEST_F(HarmonyRunnerTest, BadFlagsStopItBeforeAnythingRuns) {
-  const Finished run =
+  const FinishedProcess run =
       RunRunner({absl::StrCat("--features=", feature_.string()),
                  absl::StrCat("--serve=", Serve()), "--scenario=("});
   ASSERT_TRUE(run.exit.has_value());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/harmony/gherkin.h"
@@ -21,21 +22,24 @@ using ::testing::Optional;
 // brackets. A "bg:" prefix marks background steps.
 std::string Describe(const RoutedStep& step) {
   static constexpr const char* kTypes[] = {"Given", "When", "Then"};
-  std::string line = step.from_background ? "bg:" : "";
-  line += kTypes[static_cast<int>(step.type)];
+  const std::string line = absl::StrCat(step.from_background ? "bg:" : "",
+                                        kTypes[static_cast<int>(step.type)]);
   const std::string process = step.process.value_or("*");
   switch (step.action) {
     case RoutedStep::Action::kExecute:
-      return line + " " + process;
+      return absl::StrCat(line, " ", process);
     case RoutedStep::Action::kWait:
-      return line + " wait " + std::to_string(step.wait_seconds) + " [" +
-             process + "]";
+      return absl::StrCat(line, " wait ", step.wait_seconds, " [", process,
+                          "]");
     case RoutedStep::Action::kShutdown:
-      return line + " shutdown " + step.target_process + " [" + process + "]";
+      return absl::StrCat(line, " shutdown ", step.target_process, " [",
+                          process, "]");
     case RoutedStep::Action::kKill:
-      return line + " kill " + step.target_process + " [" + process + "]";
+      return absl::StrCat(line, " kill ", step.target_process, " [", process,
+                          "]");
     case RoutedStep::Action::kCrash:
-      return line + " crash " + step.target_process + " [" + process + "]";
+      return absl::StrCat(line, " crash ", step.target_process, " [", process,
+                          "]");
   }
   return line;
 }

@@ -14,13 +14,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "re2/re2.h"
+#include "serve/help_usage.h"
 #include "tests/harmony/gherkin.h"
 #include "tests/harmony/runner_command_line.h"
 #include "tests/harmony/scenario_report.h"
@@ -52,10 +50,6 @@ ABSL_FLAG(std::string, run_unrouted_in, "",
 
 namespace zerobuffer::harmony {
 namespace {
-
-// abseil's --help lists only the flags of a file named after the program
-// (harmony_runner.cc); the runner's flags are all defined here.
-bool IsThisFile(absl::string_view file) { return file == __FILE__; }
 
 // Where `bazel run` was typed; paths the user gave are relative to it.
 std::string UserWorkingDirectory() {
@@ -119,11 +113,8 @@ int Run() {
 }  // namespace zerobuffer::harmony
 
 int main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = zerobuffer::harmony::IsThisFile;
-  usage.contains_helpshort_flags = zerobuffer::harmony::IsThisFile;
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(
+  zerobuffer::serve::SetHelpUsage(
+      __FILE__,
       "Runs Gherkin feature files against Harmony step servers the way the "
       "Harmony orchestrator does.");
   absl::ParseCommandLine(argc, argv);

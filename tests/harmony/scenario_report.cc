@@ -33,7 +33,7 @@ std::string FormatScenarioResult(const ScenarioResult& result) {
     const StepResult& step = result.steps.back();
     absl::StrAppend(&text, kIndent, "at line ", step.line, ": ", step.text,
                     "\n", kIndent, step.error, "\n");
-  } else if (result.leftovers.empty()) {
+  } else if (!result.reason.empty()) {
     absl::StrAppend(&text, kIndent, result.reason, "\n");
   }
   if (!result.leftovers.empty()) {

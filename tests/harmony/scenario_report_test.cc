@@ -72,7 +72,6 @@ TEST(FormatScenarioResultTest, FailWithoutAFailedStepShowsTheReason) {
 TEST(FormatScenarioResultTest, FailListsWhatWasLeftBehind) {
   ScenarioResult result = Result(Outcome::kFailed);
   result.steps = {Step(3, "the 'reader' process starts", true)};
-  result.reason = "left behind after every process exited: /dev/shm/a_1_1";
   result.leftovers = {"/dev/shm/a_1_1", "/tmp/zerobuffer/a_1_1.lock"};
   result.unremoved = {"/tmp/zerobuffer/a_1_1.lock"};
   EXPECT_EQ(FormatScenarioResult(result),
@@ -91,6 +90,18 @@ TEST(FormatScenarioResultTest, FailListsWhatWasLeftBehind) {
             "    left behind after every process exited (removed): "
             "/dev/shm/a_1_1, /tmp/zerobuffer/a_1_1.lock\n"
             "    could not remove: /tmp/zerobuffer/a_1_1.lock\n");
+}
+
+TEST(FormatScenarioResultTest, AStartFailureIsShownBesideTheLeftovers) {
+  ScenarioResult result = Result(Outcome::kFailed);
+  result.reason = "Process health check failed for 'writer': false";
+  result.leftovers = {"/dev/shm/a_1_1"};
+  EXPECT_EQ(FormatScenarioResult(result),
+            "FAIL  01-basic_communication.feature :: Test 1.1 - Simple "
+            "Write-Read Cycle (1.23 s)\n"
+            "    Process health check failed for 'writer': false\n"
+            "    left behind after every process exited (removed): "
+            "/dev/shm/a_1_1\n");
 }
 
 TEST(FormatFeatureErrorTest, NamesTheFile) {

@@ -302,9 +302,7 @@ void RouteAllTo(const std::string& process, RoutedScenario& routed) {
 
 void Fail(ScenarioResult& result, const std::string& reason) {
   result.outcome = ScenarioResult::Outcome::kFailed;
-  result.reason = result.reason.empty()
-                      ? reason
-                      : absl::StrCat(result.reason, "; ", reason);
+  result.reason = reason;
 }
 
 }  // namespace
@@ -355,15 +353,12 @@ ScenarioResult RunScenario(const Feature& feature, const Scenario& scenario,
 
   const CleanupReport cleanup =
       RemoveBuffersWithSuffix(IsolationSuffix(host_pid, feature_id));
+  // Any leftover fails the scenario; they are reported as such, beside the
+  // reason for an earlier failure, if any.
   result.leftovers = cleanup.found;
   result.unremoved = cleanup.remaining;
-  if (!cleanup.found.empty()) {
-    Fail(result, absl::StrCat("left behind after every process exited: ",
-                              absl::StrJoin(cleanup.found, ", ")));
-  }
-  if (!cleanup.remaining.empty()) {
-    Fail(result, absl::StrCat("could not remove: ",
-                              absl::StrJoin(cleanup.remaining, ", ")));
+  if (!result.leftovers.empty() || !result.unremoved.empty()) {
+    result.outcome = ScenarioResult::Outcome::kFailed;
   }
   result.duration = absl::Now() - start;
   return result;

@@ -59,8 +59,9 @@ struct ScenarioResult {
   std::string feature;  // the feature's file name
   std::string scenario;
   Outcome outcome = Outcome::kPassed;
-  // Why it failed (the step's line and text with the error), or why it was
-  // skipped.
+  // Why it failed (the step's line and text with the error, or why it could
+  // not start), or why it was skipped. Empty for a scenario that failed only
+  // by its leftovers.
   std::string reason;
   // Every step attempted, the failed one last.
   std::vector<StepResult> steps;

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -30,9 +31,10 @@ void Drain(FrameParser& parser, std::vector<std::string>& outcomes) {
   for (int i = 0; i < 1000; ++i) {
     std::optional<absl::StatusOr<std::string>> next = parser.Next();
     if (!next.has_value()) return;
-    outcomes.push_back(next->ok() ? "body:" + **next
-                                  : "error:" + absl::StatusCodeToString(
-                                                   next->status().code()));
+    outcomes.push_back(
+        next->ok() ? absl::StrCat("body:", **next)
+                   : absl::StrCat("error:", absl::StatusCodeToString(
+                                                next->status().code())));
   }
   ADD_FAILURE() << "Next() never returned nullopt";
 }
@@ -82,7 +84,7 @@ TEST(FrameMessageTest, CountsBytesNotCharacters) {
 }
 
 TEST(FrameParserTest, ParsesWhatFrameMessageWrites) {
-  EXPECT_THAT(Parse(FrameMessage("hello") + FrameMessage("")),
+  EXPECT_THAT(Parse(absl::StrCat(FrameMessage("hello"), FrameMessage(""))),
               ElementsAre("body:hello", "body:"));
 }
 
@@ -126,15 +128,15 @@ TEST(FrameParserTest, IgnoresOtherHeaders) {
 }
 
 TEST(FrameParserTest, SeveralMessagesInOneChunk) {
-  EXPECT_THAT(
-      Parse(FrameMessage("one") + FrameMessage("two") + FrameMessage("three")),
-      ElementsAre("body:one", "body:two", "body:three"));
+  EXPECT_THAT(Parse(absl::StrCat(FrameMessage("one"), FrameMessage("two"),
+                                 FrameMessage("three"))),
+              ElementsAre("body:one", "body:two", "body:three"));
 }
 
 TEST(FrameParserTest, BodyIsTakenVerbatimWhateverItContains) {
   const std::string body = "a\r\n\r\nContent-Length: 3\r\n\r\n\0z"s;
-  EXPECT_THAT(Parse(FrameMessage(body) + kNext),
-              ElementsAre("body:" + body, "body:next"));
+  EXPECT_THAT(Parse(absl::StrCat(FrameMessage(body), kNext)),
+              ElementsAre(absl::StrCat("body:", body), "body:next"));
 }
 
 TEST(FrameParserTest, IgnoresBlankLinesBetweenMessages) {
@@ -166,9 +168,9 @@ TEST(FrameParserTest, BodyOfExactlyTheLimitIsAccepted) {
 TEST(FrameParserTest, TooLargeBodyIsSkippedExactly) {
   // The skipped body holds a complete frame of its own: only skipping
   // exactly N bytes lands on the real next message.
-  const std::string body = "xx" + FrameMessage("fake") + "yy";
+  const std::string body = absl::StrCat("xx", FrameMessage("fake"), "yy");
   ASSERT_GT(body.size(), 16u);
-  EXPECT_THAT(Parse(FrameMessage(body) + kNext, 16),
+  EXPECT_THAT(Parse(absl::StrCat(FrameMessage(body), kNext), 16),
               ElementsAre("error:RESOURCE_EXHAUSTED", "body:next"));
 }
 
@@ -183,61 +185,67 @@ TEST(FrameParserTest, TooLargeBodyErrorComesBeforeItsBytes) {
 }
 
 TEST(FrameParserTest, MissingContentLengthResyncsAfterTheBlock) {
-  EXPECT_THAT(Parse("Content-Type: application/json\r\n\r\n" + kNext),
-              ElementsAre("error:INVALID_ARGUMENT", "body:next"));
+  EXPECT_THAT(
+      Parse(absl::StrCat("Content-Type: application/json\r\n\r\n", kNext)),
+      ElementsAre("error:INVALID_ARGUMENT", "body:next"));
 }
 
 TEST(FrameParserTest, InvalidContentLengthValues) {
   for (const std::string value : {"", "abc", "-5", "+5", "5 5", "5x", "0x10",
                                   "1.0", "99999999999999999999999"}) {
-    EXPECT_THAT(Parse("Content-Length: " + value + "\r\n\r\n" + kNext),
-                ElementsAre("error:INVALID_ARGUMENT", "body:next"))
+    EXPECT_THAT(
+        Parse(absl::StrCat("Content-Length: ", value, "\r\n\r\n", kNext)),
+        ElementsAre("error:INVALID_ARGUMENT", "body:next"))
         << "value: " << value;
   }
 }
 
 TEST(FrameParserTest, RepeatedContentLengthIsInvalid) {
-  EXPECT_THAT(Parse("Content-Length: 1\r\nContent-Length: 1\r\n\r\n" + kNext),
+  EXPECT_THAT(Parse(absl::StrCat(
+                  "Content-Length: 1\r\nContent-Length: 1\r\n\r\n", kNext)),
               ElementsAre("error:INVALID_ARGUMENT", "body:next"));
 }
 
 TEST(FrameParserTest, JunkLineBeforeContentLengthSkipsThatMessage) {
   EXPECT_THAT(
-      Parse("junk without colon\r\nContent-Length: 5\r\n\r\nhello" + kNext),
+      Parse(absl::StrCat("junk without colon\r\nContent-Length: 5\r\n\r\nhello",
+                         kNext)),
       ElementsAre("error:INVALID_ARGUMENT", "body:next"));
 }
 
 TEST(FrameParserTest, GarbageLinesAreOneError) {
-  EXPECT_THAT(Parse("\x01\xff garbage\r\nmore garbage\n\n" + kNext),
-              ElementsAre("error:INVALID_ARGUMENT", "body:next"));
+  EXPECT_THAT(
+      Parse(absl::StrCat("\x01\xff garbage\r\nmore garbage\n\n", kNext)),
+      ElementsAre("error:INVALID_ARGUMENT", "body:next"));
 }
 
 // "Content-Length: 1\r\nX-Pad: <pad>\r\n\r\n" totalling `size` bytes.
 std::string HeaderBlockOfSize(size_t size) {
   const std::string fixed = "Content-Length: 1\r\nX-Pad: \r\n\r\n";
-  return "Content-Length: 1\r\nX-Pad: " +
-         std::string(size - fixed.size(), 'p') + "\r\n\r\n";
+  return absl::StrCat("Content-Length: 1\r\nX-Pad: ",
+                      std::string(size - fixed.size(), 'p'), "\r\n\r\n");
 }
 
 TEST(FrameParserTest, HeaderBlockOfExactlyTheCapIsAccepted) {
   const std::string block = HeaderBlockOfSize(FrameParser::kMaxHeaderBytes);
   ASSERT_EQ(block.size(), FrameParser::kMaxHeaderBytes);
-  EXPECT_THAT(Parse(block + "a" + kNext), ElementsAre("body:a", "body:next"));
+  EXPECT_THAT(Parse(absl::StrCat(block, "a", kNext)),
+              ElementsAre("body:a", "body:next"));
 }
 
 TEST(FrameParserTest, HeaderBlockOverTheCapIsSkippedToItsBlankLine) {
   const std::string block = HeaderBlockOfSize(FrameParser::kMaxHeaderBytes + 1);
   // The oversized block's own body cannot be told from headers: it is left
   // out here, and the rule is: resume after the blank line.
-  EXPECT_THAT(Parse(block + kNext),
+  EXPECT_THAT(Parse(absl::StrCat(block, kNext)),
               ElementsAre("error:RESOURCE_EXHAUSTED", "body:next"));
 }
 
 TEST(FrameParserTest, GarbageWithoutNewlineIsOneErrorThenResyncs) {
   const std::string garbage(8 * FrameParser::kMaxHeaderBytes, 'g');
-  EXPECT_THAT(Parse(garbage + "\r\n\r\n" + kNext),
+  EXPECT_THAT(Parse(absl::StrCat(garbage, "\r\n\r\n", kNext)),
               ElementsAre("error:RESOURCE_EXHAUSTED", "body:next"));
-  EXPECT_THAT(Parse(garbage + "\r\ng\r\r\n\n" + kNext),
+  EXPECT_THAT(Parse(absl::StrCat(garbage, "\r\ng\r\r\n\n", kNext)),
               ElementsAre("error:RESOURCE_EXHAUSTED", "body:next"));
 }
 
@@ -257,8 +265,10 @@ TEST(FrameParserTest, OversizedHeaderIsReportedBeforeItsNewlineArrives) {
 
 TEST(FrameParserTest, ManyHeaderLinesHitTheCapToo) {
   std::string lines;
-  while (lines.size() <= FrameParser::kMaxHeaderBytes) lines += "X-A: b\r\n";
-  EXPECT_THAT(Parse(lines + "\r\n" + kNext),
+  while (lines.size() <= FrameParser::kMaxHeaderBytes) {
+    absl::StrAppend(&lines, "X-A: b\r\n");
+  }
+  EXPECT_THAT(Parse(absl::StrCat(lines, "\r\n", kNext)),
               ElementsAre("error:RESOURCE_EXHAUSTED", "body:next"));
 }
 
@@ -270,7 +280,7 @@ TEST(FrameParserTest, NothingReportedForAnIncompleteHeaderBlock) {
 // 3.2). Each rejection is fatal: Next repeats it and parses nothing more.
 
 TEST(HarmonyHeaderRulesTest, AcceptsWhatFrameMessageWrites) {
-  EXPECT_THAT(ParseAsHarmony(FrameMessage("{}") + kNext),
+  EXPECT_THAT(ParseAsHarmony(absl::StrCat(FrameMessage("{}"), kNext)),
               ElementsAre("body:{}", "body:next"));
 }
 
@@ -293,7 +303,7 @@ TEST(HarmonyHeaderRulesTest, RejectsBareLineFeeds) {
   for (const std::string input :
        {"Content-Length: 2\n\r\n{}", "Content-Length: 2\r\n\n{}",
         "Content-Length: 2\n\n{}"}) {
-    EXPECT_THAT(ParseAsHarmony(input + kNext),
+    EXPECT_THAT(ParseAsHarmony(absl::StrCat(input, kNext)),
                 ElementsAre("error:INVALID_ARGUMENT"))
         << absl::CHexEscape(input);
   }
@@ -310,7 +320,7 @@ TEST(HarmonyHeaderRulesTest, ContentLengthIsSpelledExactly) {
   for (const std::string header :
        {"content-length: 2", "CONTENT-LENGTH: 2", "Content-Length : 2",
         " Content-Length: 2", "Content-Type: x"}) {
-    EXPECT_THAT(ParseAsHarmony(header + "\r\n\r\n{}" + kNext),
+    EXPECT_THAT(ParseAsHarmony(absl::StrCat(header, "\r\n\r\n{}", kNext)),
                 ElementsAre("error:INVALID_ARGUMENT"))
         << header;
   }
@@ -319,19 +329,21 @@ TEST(HarmonyHeaderRulesTest, ContentLengthIsSpelledExactly) {
 TEST(HarmonyHeaderRulesTest, ContentLengthIsA32BitDecimal) {
   for (const std::string value :
        {"", "-1", "+2", "2a", "0x2", "1 2", "2147483648"}) {
-    EXPECT_THAT(ParseAsHarmony("Content-Length: " + value + "\r\n\r\n{}"),
-                ElementsAre("error:INVALID_ARGUMENT"))
+    EXPECT_THAT(
+        ParseAsHarmony(absl::StrCat("Content-Length: ", value, "\r\n\r\n{}")),
+        ElementsAre("error:INVALID_ARGUMENT"))
         << value;
   }
 }
 
 TEST(HarmonyHeaderRulesTest, RejectsALineWithoutColon) {
-  EXPECT_THAT(ParseAsHarmony("Content-Length: 2\r\nno colon\r\n\r\n{}" + kNext),
+  EXPECT_THAT(ParseAsHarmony(absl::StrCat(
+                  "Content-Length: 2\r\nno colon\r\n\r\n{}", kNext)),
               ElementsAre("error:INVALID_ARGUMENT"));
 }
 
 TEST(HarmonyHeaderRulesTest, RejectsABlankLineBetweenMessages) {
-  EXPECT_THAT(ParseAsHarmony(FrameMessage("{}") + "\r\n" + kNext),
+  EXPECT_THAT(ParseAsHarmony(absl::StrCat(FrameMessage("{}"), "\r\n", kNext)),
               ElementsAre("body:{}", "error:INVALID_ARGUMENT"));
 }
 
@@ -339,14 +351,14 @@ TEST(HarmonyHeaderRulesTest, RejectsAnOversizedBodyOrHeaderBlock) {
   EXPECT_THAT(ParseAsHarmony(FrameMessage(std::string(kMaxBody + 1, 'x'))),
               ElementsAre("error:RESOURCE_EXHAUSTED"));
   EXPECT_THAT(
-      ParseAsHarmony("X: " + std::string(FrameParser::kMaxHeaderBytes, 'x') +
-                     "\r\n\r\n"),
+      ParseAsHarmony(absl::StrCat(
+          "X: ", std::string(FrameParser::kMaxHeaderBytes, 'x'), "\r\n\r\n")),
       ElementsAre("error:RESOURCE_EXHAUSTED"));
 }
 
 TEST(HarmonyHeaderRulesTest, AnErrorIsFinal) {
   FrameParser parser(kMaxBody, HeaderRules::kHarmony);
-  const std::string input = "Content-Length: 2\n\n{}" + kNext;
+  const std::string input = absl::StrCat("Content-Length: 2\n\n{}", kNext);
   parser.Append(input.data(), input.size());
   std::optional<absl::StatusOr<std::string>> next = parser.Next();
   ASSERT_TRUE(next.has_value());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -88,8 +89,8 @@ TEST(ParseRequestTest, InvalidJsonIsAParseError) {
            "", "{", "nope", R"({"jsonrpc":"2.0","method":"m",)",
            R"({"jsonrpc":"2.0","id":{"a":1},"method":)",
            R"({"jsonrpc":"2.0","params":[{"id":3}],"method":)",
-           "{\"jsonrpc\":\"2.0\",\"method\":\"" + kInvalidUtf8 +
-               "\",\"id\":3}"}) {
+           absl::StrCat(R"({"jsonrpc":"2.0","method":")", kInvalidUtf8,
+                        R"(","id":3})")}) {
     const RpcError error = ParseInvalid(body);
     EXPECT_EQ(error.code, kParseError) << body;
     EXPECT_TRUE(error.id.is_null()) << body << ": no top-level id before "
@@ -104,7 +105,9 @@ TEST(ParseRequestTest, ParseErrorKeepsAnIdReadBeforeTheBreak) {
   const std::vector<std::pair<std::string, Json>> cases = {
       {R"({"jsonrpc":"2.0","id":3,"method":)", 3},
       {R"({"jsonrpc":"2.0","id":"s","method":"m",})", "s"},
-      {"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"" + kInvalidUtf8 + "\"}", 3},
+      {absl::StrCat(R"({"jsonrpc":"2.0","id":3,"method":")", kInvalidUtf8,
+                    R"("})"),
+       3},
       {R"({"id":7,"params":[{"id":8}],"method":"m")", 7},
   };
   for (const auto& [body, id] : cases) {

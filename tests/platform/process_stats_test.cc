@@ -3,9 +3,11 @@
 
 #include "platform/process_stats.h"
 
+#include <atomic>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -120,6 +122,39 @@ TEST_F(ProcessStatsTest, HandleCountFollowsAnOpenFile) {
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(*open, *before + 1);
   EXPECT_EQ(*after, *before);
+}
+
+TEST_F(ProcessStatsTest, ThreadCpuTimeGrowsWhileThisThreadComputes) {
+  const absl::StatusOr<absl::Duration> before = platform::ThreadCpuTime();
+  ASSERT_TRUE(before.ok()) << before.status();
+  const absl::Duration wanted = absl::Milliseconds(100);
+  const absl::Time give_up = absl::Now() + kGenerousTimeout;
+  absl::StatusOr<absl::Duration> now = before;
+  while (now.ok() && *now - *before < wanted && absl::Now() < give_up) {
+    Spin(1'000'000);
+    now = platform::ThreadCpuTime();
+  }
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_GE(*now - *before, wanted) << "CPU time never grew by " << wanted;
+}
+
+TEST_F(ProcessStatsTest, ThreadCpuTimeBarelyGrowsWhileThisThreadSleeps) {
+  // Another thread computes meanwhile: its CPU is the process's, not this
+  // thread's.
+  std::atomic<bool> stop{false};
+  std::thread busy([&stop] {
+    while (!stop.load()) Spin(100'000);
+  });
+  const absl::StatusOr<absl::Duration> before = platform::ThreadCpuTime();
+  absl::SleepFor(absl::Milliseconds(500));
+  const absl::StatusOr<absl::Duration> after = platform::ThreadCpuTime();
+  stop = true;
+  busy.join();
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_GE(*after, *before);
+  EXPECT_LT(*after - *before, absl::Milliseconds(250))
+      << "a sleeping thread was charged the busy thread's CPU";
 }
 
 }  // namespace

@@ -1,23 +1,11 @@
 #include "tests/platform/test_util.h"
 
-#include <chrono>
 #include <fstream>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "platform/privileges.h"
 
 namespace zerobuffer::testing {
-
-bool PollUntil(const std::function<bool()>& condition, absl::Duration timeout) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 void Touch(const std::string& path) {
   std::ofstream file(path);

@@ -1,15 +1,15 @@
-// Helpers the platform tests share: polling for states no event announces,
-// plain files, and permission bits.
+// Helpers the platform tests share: polling for states no event announces
+// (tests/support/poll_until.h), plain files, and permission bits.
 
 #ifndef ZEROBUFFER_TESTS_PLATFORM_TEST_UTIL_H_
 #define ZEROBUFFER_TESTS_PLATFORM_TEST_UTIL_H_
 
-#include <functional>
 #include <string>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/support/leak_checked_test.h"  // IWYU pragma: export
+#include "tests/support/poll_until.h"         // IWYU pragma: export
 
 namespace zerobuffer::testing {
 
@@ -17,10 +17,6 @@ namespace zerobuffer::testing {
 // loaded machine, short enough that a lost event fails the test with a
 // message before the test runner's own timeout kills it.
 inline constexpr absl::Duration kGenerousTimeout = absl::Seconds(10);
-
-// Re-evaluates `condition` until it holds or `timeout` passes; for states
-// (such as a process turning into a zombie) that no event announces.
-bool PollUntil(const std::function<bool()>& condition, absl::Duration timeout);
 
 // Creates (or truncates) `path` as an ordinary file with a little content,
 // such as a crashed lock owner leaves behind.

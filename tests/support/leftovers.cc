@@ -6,8 +6,8 @@
 
 #include "absl/status/statusor.h"
 #include "platform/paths.h"
-#include "platform/semaphore.h"
 #include "platform/shared_memory.h"
+#include "steps/support/buffer_objects.h"
 #include "zerobuffer/names.h"
 
 namespace zerobuffer::testing {
@@ -55,16 +55,9 @@ std::vector<std::string> RemoveLeftovers(const std::string& marker) {
 }
 
 std::vector<std::string> ObjectPaths(const std::string& name) {
-  const BufferObjectNames names = BufferObjectNames::For(name);
   std::vector<std::string> paths;
-  for (const std::optional<std::string>& path :
-       {platform::SharedMemory::FilesystemPath(names.segment),
-        platform::NamedSemaphore::FilesystemPath(names.write_semaphore),
-        platform::NamedSemaphore::FilesystemPath(names.read_semaphore)}) {
-    if (path.has_value()) paths.push_back(Normalised(*path));
-  }
-  for (const std::string& lock_file : LockFilePaths(name)) {
-    paths.push_back(Normalised(lock_file));
+  for (const steps::BufferObject& object : steps::ObjectsOf(name)) {
+    if (object.path.has_value()) paths.push_back(Normalised(*object.path));
   }
   return paths;
 }
