@@ -40,7 +40,8 @@ constexpr char kLoopbackBuffer[] = "cpu-usage-loopback";
 const BufferConfig kLoopbackConfig(0, 8 << 20);
 constexpr size_t kFillFrameSize = 1 << 20;
 constexpr size_t kTransferFrameSize = 256 << 10;
-// Long enough to span many 10 ms accounting ticks.
+// Long enough that a reader waking every 100 ms to check its peer (the
+// liveness interval) shows as the little it costs, not as noise.
 constexpr milliseconds kIdleInterval{1500};
 constexpr milliseconds kActiveInterval{1500};
 // "Near zero": the waits wake every 100 ms to check the peer's liveness,

@@ -422,7 +422,8 @@ ZB_STEP(kThen, "monitor system resource usage",
                 std::tuple{"the peer process", &state.peer_before,
                            &state.peer_after}}) {
             const Usage usage = UsageBetween(before->usage, after->usage);
-            // Slack of one accounting tick per core for the sampling.
+            // Slack for the moment between reading the wall clock and the
+            // CPU time at either end.
             if (usage.cpu < absl::ZeroDuration() ||
                 usage.share() > cores + 0.05) {
               return Failed(absl::StrCat("implausible CPU reading for ", who,

@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "steps/duplex/error_reports.h"
 #include "steps/duplex/handler_rendezvous.h"
 #include "steps/support/data_patterns.h"
-#include "tests/duplex/error_recorder.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/peer_process.h"
 #include "tests/support/peer_test.h"
@@ -107,7 +107,8 @@ TEST_F(DuplexMultiProcessTest,
 // session ends at once and the client in the other process is told.
 TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
   const std::string channel = UniqueBufferName("never-fits");
-  testing::ErrorRecorder errors;  // outlives the server, which reports to it
+  steps::duplex_steps::ErrorReports
+      errors;  // outlives the server, which reports to it
   duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
   server.add_error_handler(errors.Handler());
   server.start(Echo);
@@ -137,7 +138,8 @@ TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
 // got an answer, and learns from the request buffer that the session ended.
 TEST_F(DuplexMultiProcessTest, AnAnswerLargerThanTheClientsRingEndsTheSession) {
   const std::string channel = UniqueBufferName("too-large");
-  testing::ErrorRecorder errors;  // outlives the server, which reports to it
+  steps::duplex_steps::ErrorReports
+      errors;  // outlives the server, which reports to it
   duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
   server.add_error_handler(errors.Handler());
   server.start(Echo);
