@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "platform/paths.h"
 #include "platform/subprocess.h"
 #include "serve/jsonrpc/framing.h"
 #include "tests/contract/serve_process.h"
@@ -100,6 +102,37 @@ TEST(ServeCommandLineTest, BadFlagValuesStopItWithAClearError) {
     EXPECT_THAT(run.err, HasSubstr(name)) << flag;
     EXPECT_THAT(run.out, IsEmpty()) << flag << ": nothing may be served";
   }
+}
+
+constexpr char kTerminalHint[] = "waiting for Content-Length framed JSON-RPC";
+
+// Started by hand on a terminal, serve says what it waits for; util-linux's
+// script(1) gives it one (its stdin, stdout and stderr), and its end of
+// input ends the serve.
+TEST(ServeCommandLineTest, OnATerminalItSaysWhatItWaitsFor) {
+  constexpr char kScript[] = "/usr/bin/script";
+  if (!platform::FileExists(kScript)) GTEST_SKIP() << "no " << kScript;
+  absl::StatusOr<platform::SubprocessOptions> serve =
+      ServeSpawnOptions(FakeHostPid(), {});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  platform::SubprocessOptions on_terminal = *serve;
+  on_terminal.argv = {kScript,
+                      "--quiet",
+                      "--return",
+                      "--command",
+                      absl::StrJoin(serve->argv, " "),
+                      "/dev/null"};
+  const FinishedProcess finished = RunToEnd(on_terminal, "", kTimeout);
+  ASSERT_TRUE(finished.exit.has_value());
+  EXPECT_TRUE(finished.exit->success()) << finished.exit->ToString();
+  EXPECT_THAT(finished.out, HasSubstr(kTerminalHint));
+}
+
+// Harmony's pipes are no terminal: stderr stays free of the hint.
+TEST(ServeCommandLineTest, OnPipesItSaysNothingUntilAsked) {
+  const FinishedProcess finished = RunServe({});
+  ASSERT_TRUE(finished.exit.has_value());
+  EXPECT_THAT(finished.err, Not(HasSubstr(kTerminalHint)));
 }
 
 TEST(ServeCommandLineTest, LogLevelIsInformationByDefault) {
