@@ -34,6 +34,16 @@ using ::testing::Not;
 // within a second (Harmony itself waits 5 s before it kills).
 constexpr absl::Duration kEndOfInputExit = absl::Seconds(1);
 
+// Closes the serve's input and expects it to exit 0 within kEndOfInputExit.
+void ExpectCleanExitAtEndOfInput(ServeProcess& serve) {
+  serve.CloseStdin();
+  const std::optional<platform::ExitStatus> exit =
+      serve.WaitFor(kEndOfInputExit);
+  ASSERT_TRUE(exit.has_value())
+      << "serve still running " << kEndOfInputExit << " after end of input";
+  EXPECT_TRUE(exit->success()) << exit->ToString();
+}
+
 TEST_F(ServeContractTest, InitializeResetsTheStepState) {
   CallOk(3, "initialize", InitializeParams("reader"));
   const std::string name = BufferName("initialize");
@@ -108,12 +118,7 @@ TEST_F(ServeContractTest, EndOfInputReleasesBuffersAndExits) {
   CallOk(3, "initialize", InitializeParams("reader"));
   const std::string name = BufferName("eof");
   EXPECT_EQ(StepResult(CreateBufferStep(name)).at("Success"), true);
-  serve_->CloseStdin();
-  const std::optional<platform::ExitStatus> exit =
-      serve_->WaitFor(kEndOfInputExit);
-  ASSERT_TRUE(exit.has_value())
-      << "serve still running " << kEndOfInputExit << " after end of input";
-  EXPECT_TRUE(exit->success()) << exit->ToString();
+  ASSERT_NO_FATAL_FAILURE(ExpectCleanExitAtEndOfInput(*serve_));
   EXPECT_THAT(FindLeftovers(name), IsEmpty()) << "reader resources remain";
 }
 
@@ -145,12 +150,7 @@ TEST_F(ServeContractTest, EndOfInputStopsABlockedBackgroundWriter) {
   ASSERT_NE(oieb.Load(&OIEB::writer_pid), 0u)
       << "the writer must still be there";
 
-  serve_->CloseStdin();
-  const std::optional<platform::ExitStatus> exit =
-      serve_->WaitFor(kEndOfInputExit);
-  ASSERT_TRUE(exit.has_value())
-      << "serve still running " << kEndOfInputExit << " after end of input";
-  EXPECT_TRUE(exit->success()) << exit->ToString();
+  ASSERT_NO_FATAL_FAILURE(ExpectCleanExitAtEndOfInput(*serve_));
   EXPECT_THAT(FindLeftovers(PhysicalName(name)), IsEmpty())
       << "the buffer's objects remain";
   absl::StatusOr<std::string> stderr_text =
