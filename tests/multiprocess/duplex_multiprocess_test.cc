@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -42,7 +44,16 @@ std::vector<std::byte> Echo(const Frame& request) {
   return {bytes.begin(), bytes.end()};
 }
 
-using DuplexMultiProcessTest = PeerTest;
+class DuplexMultiProcessTest : public PeerTest {
+ protected:
+  // A peer process connected as a client of `channel`.
+  PeerProcess& StartClient(const std::string& channel) {
+    PeerProcess& client = StartPeer();
+    EXPECT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok")
+        << "the client in the other process could not connect";
+    return client;
+  }
+};
 
 // A thread-pool server in another process, whose handler takes less time
 // for later requests: this process's client still gets every response in
@@ -82,8 +93,7 @@ TEST_F(DuplexMultiProcessTest,
         return Echo(request);
       },
       nullptr, duplex::ProcessingMode::kThreadPool);
-  PeerProcess& client = StartPeer();
-  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& client = StartClient(channel);
   constexpr uint64_t kRequests = 64;
   ASSERT_EQ(Ask(client, absl::StrCat("send ", kRequests, " 200")),
             absl::StrCat("ok ", kRequests));
@@ -112,8 +122,7 @@ TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
   duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
   server.add_error_handler(errors.Handler());
   server.start(Echo);
-  PeerProcess& client = StartPeer();
-  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& client = StartClient(channel);
   ASSERT_EQ(Ask(client, "send 1 500000"), "ok 1");
   ASSERT_EQ(Ask(client, absl::StrCat("receive 1 ", kTimeout.count())), "ok 1");
   ASSERT_EQ(Ask(client, "send 1 700000"), "ok 1");
@@ -128,8 +137,7 @@ TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
   // The client leaves; the next one is served.
   const absl::Status finished = client.Finish();
   ASSERT_TRUE(finished.ok()) << finished;
-  PeerProcess& next = StartPeer();
-  ASSERT_EQ(Ask(next, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& next = StartClient(channel);
   ASSERT_EQ(Ask(next, "send 2 700000"), "ok 2");
   EXPECT_EQ(Ask(next, absl::StrCat("receive 2 ", kTimeout.count())), "ok 2");
 }
@@ -143,8 +151,7 @@ TEST_F(DuplexMultiProcessTest, AnAnswerLargerThanTheClientsRingEndsTheSession) {
   duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
   server.add_error_handler(errors.Handler());
   server.start(Echo);
-  PeerProcess& client = StartPeer();
-  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& client = StartClient(channel);
   ASSERT_EQ(Ask(client, "send 1 1100000"), "ok 1");
   const std::string reply =
       Ask(client, absl::StrCat("receive 1 ", kTimeout.count()));
@@ -171,8 +178,15 @@ TEST_F(DuplexMultiProcessTest, AClientDetectsThatItsServerDied) {
 
 TEST_F(DuplexMultiProcessTest, AServerSurvivesTheDeathOfItsClient) {
   const std::string channel = UniqueBufferName("client-death");
+  // The first answer goes to a client already dead: the handler holds it
+  // until the client is killed, or until the test ends.
+  std::atomic<bool> client_killed{false};
+  std::atomic<int> errors{0};  // outlives the server, which reports to it
   duplex::ImmutableDuplexServer server(channel, kRequestConfig);
-  std::atomic<int> errors{0};
+  absl::Cleanup release_handler = [&client_killed] {
+    client_killed = true;
+    client_killed.notify_all();
+  };
   server.add_error_handler([&](std::exception_ptr error) {
     try {
       std::rethrow_exception(error);
@@ -183,18 +197,17 @@ TEST_F(DuplexMultiProcessTest, AServerSurvivesTheDeathOfItsClient) {
     } catch (...) {
     }
   });
-  server.start([](const Frame& request) {
-    std::this_thread::sleep_for(milliseconds(300));  // the client dies now
+  server.start([&client_killed](const Frame& request) {
+    client_killed.wait(false);
     return Echo(request);
   });
-  PeerProcess& doomed = StartPeer();
-  ASSERT_EQ(Ask(doomed, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& doomed = StartClient(channel);
   ASSERT_EQ(Ask(doomed, "send 1 64"), "ok 1");
   doomed.KillAbruptly();
+  std::move(release_handler).Invoke();
 
   // The next client is served.
-  PeerProcess& next = StartPeer();
-  ASSERT_EQ(Ask(next, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& next = StartClient(channel);
   ASSERT_EQ(Ask(next, "send 3 64"), "ok 3");
   EXPECT_EQ(Ask(next, absl::StrCat("receive 3 ", kTimeout.count())), "ok 3");
   EXPECT_EQ(errors.load(), 1) << "the write to the dead client was reported";
@@ -215,8 +228,7 @@ TEST_F(DuplexMultiProcessTest, DisposalWithResponsesPendingFailsTheClient) {
     }
     return Echo(request);
   });
-  PeerProcess& client = StartPeer();
-  ASSERT_EQ(Ask(client, absl::StrCat("client ", channel)), "ok");
+  PeerProcess& client = StartClient(channel);
   ASSERT_EQ(Ask(client, "send 5 512"), "ok 5");
   ASSERT_EQ(Ask(client, absl::StrCat("receive 3 ", kTimeout.count())), "ok 3");
 
