@@ -1,12 +1,13 @@
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "platform/posix_errors.h"
 #include "platform/posix_pid.h"
 #include "platform/process.h"
@@ -17,13 +18,26 @@ namespace {
 // A zombie has exited but not been reaped: it holds no mappings any more.
 // Linux reports the state as the field after the parenthesised command name
 // in /proc/<pid>/stat; elsewhere we cannot tell and say "not a zombie".
+// Readers and writers ask on their wait paths, so this allocates nothing:
+// the state lies within the first bytes (a PID, a command name of at most
+// 15 characters), and the later fields are numbers, so the last ')' in what
+// was read still ends the command name.
 bool IsZombie(ProcessId pid) {
-  std::ifstream stat_file(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat_line;
-  if (!std::getline(stat_file, stat_line)) return false;
-  const size_t name_end = stat_line.rfind(')');
-  return name_end != std::string::npos && name_end + 2 < stat_line.size() &&
-         stat_line[name_end + 2] == 'Z';
+  char path[48];
+  absl::SNPrintF(path, sizeof(path), "/proc/%d/stat", pid);
+  const int descriptor = open(path, O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) return false;
+  char stat[256];
+  ssize_t length;
+  do {
+    length = read(descriptor, stat, sizeof(stat));
+  } while (length < 0 && errno == EINTR);
+  close(descriptor);
+  if (length <= 0) return false;
+  const std::string_view line(stat, static_cast<size_t>(length));
+  const size_t name_end = line.rfind(')');
+  return name_end != std::string_view::npos && name_end + 2 < line.size() &&
+         line[name_end + 2] == 'Z';
 }
 
 }  // namespace
