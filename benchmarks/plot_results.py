@@ -141,10 +141,10 @@ def plot(runs, chart_path):
     import matplotlib.pyplot as plt
 
     figure = plt.figure(figsize=(14, 10), layout="constrained")
-    grid = figure.add_gridspec(2, 2, height_ratios=[1.4, 1])
-    latency = figure.add_subplot(grid[0, 0])
-    throughput = figure.add_subplot(grid[0, 1])
-    goals = figure.add_subplot(grid[1, :])
+    # Subfigures, so the targets' long labels widen only their own margin.
+    top, bottom = figure.subfigures(2, 1, height_ratios=[1.4, 1])
+    latency, throughput = top.subplots(1, 2)
+    goals = bottom.subplots()
 
     round_trips = family(runs, "BM_RoundTrip")
     for spin, label, marker in ((0, "blocking", "o"), (1, "spinning", "s")):
