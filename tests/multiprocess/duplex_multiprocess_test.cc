@@ -44,6 +44,19 @@ std::vector<std::byte> Echo(const Frame& request) {
   return {bytes.begin(), bytes.end()};
 }
 
+// An echo server for large requests in this process, with the errors it
+// reports; the reports outlive the server.
+struct EchoServer {
+  explicit EchoServer(const std::string& channel)
+      : server(channel, kLargeRequestConfig) {
+    server.add_error_handler(errors.Handler());
+    server.start(Echo);
+  }
+
+  steps::duplex_steps::ErrorReports errors;
+  duplex::ImmutableDuplexServer server;
+};
+
 class DuplexMultiProcessTest : public PeerTest {
  protected:
   // A peer process connected as a client of `channel`.
@@ -117,11 +130,7 @@ TEST_F(DuplexMultiProcessTest,
 // session ends at once and the client in the other process is told.
 TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
   const std::string channel = UniqueBufferName("never-fits");
-  steps::duplex_steps::ErrorReports
-      errors;  // outlives the server, which reports to it
-  duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
-  server.add_error_handler(errors.Handler());
-  server.start(Echo);
+  EchoServer server(channel);
   PeerProcess& client = StartClient(channel);
   ASSERT_EQ(Ask(client, "send 1 500000"), "ok 1");
   ASSERT_EQ(Ask(client, absl::StrCat("receive 1 ", kTimeout.count())), "ok 1");
@@ -130,8 +139,8 @@ TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
       Ask(client, absl::StrCat("receive 1 ", kTimeout.count()));
   EXPECT_THAT(reply, StartsWith("error WriterDead")) << reply;
   const std::optional<std::string> reported =
-      errors.WaitFor(ErrorCode::kBufferFull, kTimeout);
-  ASSERT_TRUE(reported.has_value()) << errors.Describe();
+      server.errors.WaitFor(ErrorCode::kBufferFull, kTimeout);
+  ASSERT_TRUE(reported.has_value()) << server.errors.Describe();
   EXPECT_THAT(*reported, HasSubstr("can never be written"));
 
   // The client leaves; the next one is served.
@@ -146,18 +155,14 @@ TEST_F(DuplexMultiProcessTest, AnAnswerThatCanNeverFitEndsTheSession) {
 // got an answer, and learns from the request buffer that the session ended.
 TEST_F(DuplexMultiProcessTest, AnAnswerLargerThanTheClientsRingEndsTheSession) {
   const std::string channel = UniqueBufferName("too-large");
-  steps::duplex_steps::ErrorReports
-      errors;  // outlives the server, which reports to it
-  duplex::ImmutableDuplexServer server(channel, kLargeRequestConfig);
-  server.add_error_handler(errors.Handler());
-  server.start(Echo);
+  EchoServer server(channel);
   PeerProcess& client = StartClient(channel);
   ASSERT_EQ(Ask(client, "send 1 1100000"), "ok 1");
   const std::string reply =
       Ask(client, absl::StrCat("receive 1 ", kTimeout.count()));
   EXPECT_THAT(reply, StartsWith("error WriterDead")) << reply;
-  EXPECT_TRUE(errors.WaitFor(ErrorCode::kFrameTooLarge, kTimeout))
-      << errors.Describe();
+  EXPECT_TRUE(server.errors.WaitFor(ErrorCode::kFrameTooLarge, kTimeout))
+      << server.errors.Describe();
 }
 
 TEST_F(DuplexMultiProcessTest, AClientDetectsThatItsServerDied) {
