@@ -38,12 +38,6 @@ double Milliseconds(Clock::duration duration) {
   return std::chrono::duration<double, std::milli>(duration).count();
 }
 
-double Utilization(const Writer& writer) {
-  const OIEB oieb = writer.oieb_snapshot();
-  return 1.0 - static_cast<double>(oieb.payload_free_bytes) /
-                   static_cast<double>(oieb.payload_size);
-}
-
 // What one write-then-drain episode showed; times from its start.
 struct Episode {
   std::optional<Clock::duration> degraded_after;
@@ -70,7 +64,7 @@ Episode RunEpisode(Writer& writer, int64_t frames_per_second,
     // by more than the ring.
     writer.write_frame(frame.data(), frame.size());
     ++written;
-    const double utilization = Utilization(writer);
+    const double utilization = writer.oieb_snapshot().PayloadUsedFraction();
     utilization_sum += utilization;
     episode.peak = std::max(episode.peak, utilization);
     if (!episode.degraded_after && utilization >= kDegraded) {
@@ -87,7 +81,7 @@ Episode RunEpisode(Writer& writer, int64_t frames_per_second,
 
   bool recovered = false;
   while (true) {
-    const double utilization = Utilization(writer);
+    const double utilization = writer.oieb_snapshot().PayloadUsedFraction();
     const Clock::duration since_stop = Clock::now() - stopped;
     if (!recovered && utilization < kDegraded) {
       recovered = true;

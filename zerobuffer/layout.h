@@ -64,6 +64,13 @@ struct OIEB {
   uint64_t writer_pid;              // 0 when no writer is connected
   uint64_t reader_pid;              // 0 once the reader has closed
   uint64_t reserved[4];
+
+  // The share of the ring held by frames not yet released and by the tails
+  // wraps gave up: 0 when empty, 1 when full.
+  double PayloadUsedFraction() const {
+    return 1.0 - static_cast<double>(payload_free_bytes) /
+                     static_cast<double>(payload_size);
+  }
 };
 
 static_assert(std::is_standard_layout_v<OIEB>);

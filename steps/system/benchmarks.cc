@@ -600,12 +600,6 @@ struct UtilizationState {
   std::optional<absl::Duration> recovered_at;
 };
 
-double Utilization(Writer& writer) {
-  const OIEB oieb = writer.oieb_snapshot();
-  return 1.0 - static_cast<double>(oieb.payload_free_bytes) /
-                   static_cast<double>(oieb.payload_size);
-}
-
 ZB_STEP(kGiven, "the '([^']*)' process is configured to be faster than reader",
         [](StepContext& context, const std::string&) -> absl::Status {
           UtilizationState& state = context.State<UtilizationState>();
@@ -644,19 +638,24 @@ ZB_STEP(
         next_write += absl::ToChronoNanoseconds(kWriteInterval);
         session.Send(kLoadFrameSize, kReaderHold);
         ++state.frames;
-        state.samples.push_back({since_start(), Utilization(session.probes())});
+        state.samples.push_back(
+            {since_start(),
+             session.probes().oieb_snapshot().PayloadUsedFraction()});
         take_acks();
       }
       state.load_end = since_start();
-      while (Utilization(session.probes()) > 0) {
+      while (session.probes().oieb_snapshot().PayloadUsedFraction() > 0) {
         if (since_start() - state.load_end > kRecoveryTimeout) {
-          return Failed(absl::StrCat("the ring still holds ",
-                                     100 * Utilization(session.probes()), " % ",
-                                     absl::FormatDuration(kRecoveryTimeout),
-                                     " after the load stopped"));
+          return Failed(absl::StrCat(
+              "the ring still holds ",
+              100 * session.probes().oieb_snapshot().PayloadUsedFraction(),
+              " % ", absl::FormatDuration(kRecoveryTimeout),
+              " after the load stopped"));
         }
         std::this_thread::sleep_for(absl::ToChronoNanoseconds(kSampleInterval));
-        state.samples.push_back({since_start(), Utilization(session.probes())});
+        state.samples.push_back(
+            {since_start(),
+             session.probes().oieb_snapshot().PayloadUsedFraction()});
         take_acks();
       }
       for (const ProbeAck& ack : session.Finish()) {

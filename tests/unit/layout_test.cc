@@ -59,6 +59,17 @@ TEST(LayoutTest, OnlyAZeroSizeIsAWrapMarker) {
   EXPECT_FALSE((FrameHeader{1, 0}.IsWrapMarker()));
 }
 
+TEST(LayoutTest, TheUsedFractionCountsWhatIsNotFree) {
+  OIEB oieb{};
+  oieb.payload_size = 1024;
+  oieb.payload_free_bytes = 1024;
+  EXPECT_EQ(oieb.PayloadUsedFraction(), 0.0);
+  oieb.payload_free_bytes = 256;
+  EXPECT_EQ(oieb.PayloadUsedFraction(), 0.75);
+  oieb.payload_free_bytes = 0;
+  EXPECT_EQ(oieb.PayloadUsedFraction(), 1.0);
+}
+
 TEST(LayoutTest, SameMajorVersionIsCompatible) {
   EXPECT_TRUE(kCurrentProtocolVersion.IsCompatibleWith({1, 4, 2, 0}));
   EXPECT_FALSE(kCurrentProtocolVersion.IsCompatibleWith({2, 0, 0, 0}));
