@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "steps/context.h"
 #include "steps/duplex/client_state.h"
+#include "steps/duplex/echo.h"
 #include "steps/duplex/handler_rendezvous.h"
 #include "steps/duplex/server_state.h"
 #include "steps/registry.h"
@@ -46,11 +47,6 @@ static_assert(
     std::is_same_v<duplex::ImmutableHandler,
                    std::function<std::vector<std::byte>(const Frame&)>>,
     "immutable handlers must see a const request");
-
-std::vector<std::byte> Echo(const Frame& request) {
-  const std::span<const std::byte> bytes = request.span();
-  return std::vector<std::byte>(bytes.begin(), bytes.end());
-}
 
 absl::Status CheckDelay(uint64_t value, uint64_t limit,
                         const std::string& unit) {

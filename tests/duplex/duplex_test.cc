@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "platform/file_lock.h"
+#include "steps/duplex/echo.h"
 #include "steps/duplex/error_reports.h"
 #include "steps/duplex/handler_rendezvous.h"
 #include "steps/support/data_patterns.h"
@@ -36,6 +37,7 @@ namespace zerobuffer::duplex {
 namespace {
 
 using std::chrono::milliseconds;
+using steps::duplex_steps::Echo;
 using steps::duplex_steps::ErrorReports;
 using steps::duplex_steps::HandlerRendezvous;
 using ::testing::HasSubstr;
@@ -47,11 +49,6 @@ using testing::UniqueBufferName;
 constexpr milliseconds kTimeout{5000};
 const BufferConfig kRequestConfig(4096, 1 << 20);
 const BufferConfig kResponseConfig(4096, 1 << 20);
-
-std::vector<std::byte> Echo(const Frame& request) {
-  const std::span<const std::byte> bytes = request.span();
-  return {bytes.begin(), bytes.end()};
-}
 
 void ExpectResponse(const Frame& response, uint64_t sequence,
                     std::span<const std::byte> expected) {

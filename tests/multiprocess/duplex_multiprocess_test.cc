@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "steps/duplex/echo.h"
 #include "steps/duplex/error_reports.h"
 #include "steps/duplex/handler_rendezvous.h"
 #include "steps/support/data_patterns.h"
@@ -29,6 +30,7 @@ namespace zerobuffer::testing {
 namespace {
 
 using std::chrono::milliseconds;
+using steps::duplex_steps::Echo;
 using steps::duplex_steps::HandlerRendezvous;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -38,11 +40,6 @@ constexpr milliseconds kTimeout{5000};
 const BufferConfig kRequestConfig(4096, 1 << 20);
 const BufferConfig kLargeRequestConfig(0, 4 << 20);
 const BufferConfig kResponseConfig(0, 1 << 20);
-
-std::vector<std::byte> Echo(const Frame& request) {
-  const std::span<const std::byte> bytes = request.span();
-  return {bytes.begin(), bytes.end()};
-}
 
 // An echo server for large requests in this process, with the errors it
 // reports; the reports outlive the server.

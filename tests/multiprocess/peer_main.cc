@@ -35,6 +35,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "steps/duplex/echo.h"
 #include "steps/support/data_patterns.h"
 #include "zerobuffer/duplex/duplex_client.h"
 #include "zerobuffer/duplex/duplex_server.h"
@@ -135,8 +136,7 @@ class Peer {
           const uint64_t skew = pool ? 5 * (request.sequence() % 8) : 0;
           std::this_thread::sleep_for(
               std::chrono::milliseconds(delay_ms > skew ? delay_ms - skew : 0));
-          const std::span<const std::byte> bytes = request.span();
-          return std::vector<std::byte>(bytes.begin(), bytes.end());
+          return steps::duplex_steps::Echo(request);
         },
         nullptr,
         pool ? duplex::ProcessingMode::kThreadPool
