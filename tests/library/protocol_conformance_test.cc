@@ -31,15 +31,12 @@ namespace zerobuffer::testing {
 namespace {
 
 using std::chrono::milliseconds;
+using steps::MakePattern;
 using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::Eq;
 
 constexpr milliseconds kTimeout{5000};
-
-std::vector<std::byte> Pattern(size_t size, uint64_t sequence) {
-  return steps::MakePattern(size, sequence);
-}
 
 class ProtocolConformanceTest : public LeakCheckedTest {
  protected:
@@ -164,13 +161,13 @@ TEST_F(ProtocolConformanceTest, TheWritePositionIsStoredModuloTheRingSize) {
   const std::string name = UniqueBufferName("write-pos");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name);
-  writer.write_frame(Pattern(1008, 1));  // 16 + 1008 = the whole ring
+  writer.write_frame(MakePattern(1008, 1));  // 16 + 1008 = the whole ring
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 0u);
   ExpectFrame(reader.read_frame(kTimeout), 1, 1008);
 
-  writer.write_frame(Pattern(100, 2));  // [0, 116)
+  writer.write_frame(MakePattern(100, 2));  // [0, 116)
   ExpectFrame(reader.read_frame(kTimeout), 2, 100);
-  writer.write_frame(Pattern(892, 3));  // [116, 1024): ends at the ring end
+  writer.write_frame(MakePattern(892, 3));  // [116, 1024): ends at the ring end
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 0u);
   ExpectFrame(reader.read_frame(kTimeout), 3, 892);
 }
@@ -187,7 +184,7 @@ class WrapTest : public ProtocolConformanceTest {
     reader_.emplace(name_, BufferConfig(0, 1024));
     writer_.emplace(name_);
     for (uint64_t sequence = 1; sequence <= 2; ++sequence) {
-      writer_->write_frame(Pattern(384, sequence));  // 400 bytes each
+      writer_->write_frame(MakePattern(384, sequence));  // 400 bytes each
       ExpectFrame(reader_->read_frame(kTimeout), sequence, 384);
     }
     absl::StatusOr<platform::SharedMemory> segment =
@@ -216,7 +213,7 @@ class WrapTest : public ProtocolConformanceTest {
 // 3.5: a 300-byte frame does not fit the 224-byte tail, so the writer puts
 // a {0, 0} marker at 800 and the frame at 0; both count as written.
 TEST_F(WrapTest, AWrapLeavesAZeroMarkerAtTheOldWritePosition) {
-  writer_->write_frame(Pattern(284, 3));
+  writer_->write_frame(MakePattern(284, 3));
   std::array<std::byte, kFrameHeaderSize> marker;
   std::memcpy(marker.data(), Ring() + kOldWritePos, marker.size());
   EXPECT_THAT(marker, Each(Eq(std::byte{0})))
@@ -236,7 +233,7 @@ TEST_F(WrapTest, TheMarkerAndItsFrameAreOneSemWPost) {
   const std::string frames_written =
       BufferObjectNames::For(name_).write_semaphore;
   ASSERT_EQ(SemaphoreCount(frames_written), 0);
-  writer_->write_frame(Pattern(284, 3));
+  writer_->write_frame(MakePattern(284, 3));
   EXPECT_EQ(SemaphoreCount(frames_written), 1);
   ExpectFrame(reader_->read_frame(kTimeout), 3, 284);
   EXPECT_EQ(SemaphoreCount(frames_written), 0);

@@ -26,14 +26,11 @@ namespace zerobuffer::testing {
 namespace {
 
 using std::chrono::milliseconds;
+using steps::MakePattern;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr milliseconds kTimeout{5000};
-
-std::vector<std::byte> Pattern(size_t size, uint64_t sequence) {
-  return steps::MakePattern(size, sequence);
-}
 
 WriterOptions QuickTimeout() {
   WriterOptions options;
@@ -49,9 +46,9 @@ TEST_F(ReaderWriterTest, FramesAndMetadataArriveIntact) {
   const std::string name = Name("basic");
   Reader reader(name, BufferConfig(1024, 10240));
   Writer writer(name);
-  writer.set_metadata(Pattern(100, 0));
+  writer.set_metadata(MakePattern(100, 0));
   for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
-    writer.write_frame(Pattern(1000, sequence));
+    writer.write_frame(MakePattern(1000, sequence));
   }
   EXPECT_EQ(steps::FindPatternMismatch(reader.metadata(), 0), std::nullopt);
   EXPECT_EQ(reader.get_metadata().size(), 100u);
@@ -75,7 +72,7 @@ TEST_F(ReaderWriterTest, BuffersInTheGlobalNamespaceWork) {
   WriterOptions writer_options;
   writer_options.object_namespace = ObjectNamespace::kGlobal;
   Writer writer(name, writer_options);
-  writer.write_frame(Pattern(100, 1));
+  writer.write_frame(MakePattern(100, 1));
   ExpectFrame(reader.read_frame(kTimeout), 1, 100);
 }
 
@@ -154,7 +151,7 @@ TEST_F(ReaderWriterTest, ZeroSizeFramesAreRejected) {
   EXPECT_THROW(writer.write_frame(nullptr, 0), InvalidFrameSizeException);
   uint64_t sequence = 0;
   EXPECT_THROW(writer.get_frame_buffer(0, sequence), InvalidFrameSizeException);
-  writer.write_frame(Pattern(1, 1));
+  writer.write_frame(MakePattern(1, 1));
   ExpectFrame(reader.read_frame(kTimeout), 1, 1);
 }
 
@@ -165,8 +162,9 @@ TEST_F(ReaderWriterTest, FramesLargerThanTheRingAreRejectedAtOnce) {
   WriterOptions patient;
   patient.write_timeout = std::chrono::hours(1);
   Writer writer(name, patient);
-  EXPECT_THROW(writer.write_frame(Pattern(1009, 1)), FrameTooLargeException);
-  writer.write_frame(Pattern(1008, 1));
+  EXPECT_THROW(writer.write_frame(MakePattern(1009, 1)),
+               FrameTooLargeException);
+  writer.write_frame(MakePattern(1008, 1));
   ExpectFrame(reader.read_frame(kTimeout), 1, 1008);
 }
 
@@ -178,17 +176,17 @@ TEST_F(ReaderWriterTest, AWrapThatCanNeverFitFailsFast) {
   WriterOptions patient;
   patient.write_timeout = std::chrono::hours(1);
   Writer writer(name, patient);
-  writer.write_frame(Pattern(100, 1));  // W = 116
-  reader.read_frame(kTimeout);          // read and released: ring empty
+  writer.write_frame(MakePattern(100, 1));  // W = 116
+  reader.read_frame(kTimeout);              // read and released: ring empty
   try {
-    writer.write_frame(Pattern(1000, 2));
+    writer.write_frame(MakePattern(1000, 2));
     FAIL() << "a 1016-byte frame cannot wrap at W = 116 of a 1024-byte ring";
   } catch (const FrameNeverFitsException& error) {
     EXPECT_EQ(error.code(), ErrorCode::kBufferFull);
     EXPECT_THAT(error.what(), HasSubstr("fits neither"));
   }
   // A frame that fits is written: the ring was only unusable for that one.
-  writer.write_frame(Pattern(100, 2));
+  writer.write_frame(MakePattern(100, 2));
   ExpectFrame(reader.read_frame(kTimeout), 2, 100);
 }
 
@@ -198,10 +196,10 @@ TEST_F(ReaderWriterTest, ARingThatStaysFullIsNoFrameThatNeverFits) {
   const std::string name = Name("stays-full");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name, QuickTimeout());
-  writer.write_frame(Pattern(484, 1));  // [0, 500)
-  writer.write_frame(Pattern(484, 2));  // [500, 1000)
+  writer.write_frame(MakePattern(484, 1));  // [0, 500)
+  writer.write_frame(MakePattern(484, 2));  // [500, 1000)
   try {
-    writer.write_frame(Pattern(100, 3));
+    writer.write_frame(MakePattern(100, 3));
     FAIL() << "a 116-byte frame was written into 24 free bytes";
   } catch (const FrameNeverFitsException& error) {
     FAIL() << "a full ring was reported as unusable: " << error.what();
@@ -209,7 +207,7 @@ TEST_F(ReaderWriterTest, ARingThatStaysFullIsNoFrameThatNeverFits) {
     EXPECT_THAT(error.what(), HasSubstr("within 100 ms"));
   }
   reader.read_frame(kTimeout).release();
-  writer.write_frame(Pattern(100, 3));
+  writer.write_frame(MakePattern(100, 3));
 }
 
 // Defect R1: frames of 984, 8 (ending exactly at the ring end), 1000, 1000
@@ -220,7 +218,7 @@ TEST_F(ReaderWriterTest, RingEndsAndShortTailsAreHandled) {
   Writer writer(name, QuickTimeout());
   uint64_t sequence = 1;
   for (size_t size : {984, 8, 1000, 1000}) {
-    writer.write_frame(Pattern(size, sequence));
+    writer.write_frame(MakePattern(size, sequence));
     ExpectFrame(reader.read_frame(kTimeout), sequence, size);
     ++sequence;
   }
@@ -230,15 +228,15 @@ TEST_F(ReaderWriterTest, AReaderStepsOverATailTooShortForAMarker) {
   const std::string name = Name("implicit-wrap");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name, QuickTimeout());
-  writer.write_frame(Pattern(584, 1));  // [0, 600)
+  writer.write_frame(MakePattern(584, 1));  // [0, 600)
   Frame first = reader.read_frame(kTimeout);
   // With the first frame held, wrapping early is not affordable, so this
   // one is written in place and leaves an 8-byte tail.
-  writer.write_frame(Pattern(400, 2));  // [600, 1016)
+  writer.write_frame(MakePattern(400, 2));  // [600, 1016)
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 1016u);
   first.release();
   ExpectFrame(reader.read_frame(kTimeout), 2, 400);
-  writer.write_frame(Pattern(84, 3));  // the tail is skipped: [0, 100)
+  writer.write_frame(MakePattern(84, 3));  // the tail is skipped: [0, 100)
   EXPECT_EQ(writer.oieb_snapshot().payload_write_pos, 100u);
   ExpectFrame(reader.read_frame(kTimeout), 3, 84);
   const OIEB oieb = reader.oieb_snapshot();
@@ -251,15 +249,15 @@ TEST_F(ReaderWriterTest, AnOutOfOrderReleaseCannotExposeAHeldFrame) {
   const std::string name = Name("out-of-order");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name, QuickTimeout());
-  writer.write_frame(Pattern(384, 1));
-  writer.write_frame(Pattern(384, 2));
+  writer.write_frame(MakePattern(384, 1));
+  writer.write_frame(MakePattern(384, 2));
   Frame first = reader.read_frame(kTimeout);
   reader.read_frame(kTimeout).release();
 
-  EXPECT_THROW(writer.write_frame(Pattern(284, 3)), BufferFullException);
+  EXPECT_THROW(writer.write_frame(MakePattern(284, 3)), BufferFullException);
   ExpectFrame(first, 1, 384);
   first.release();
-  writer.write_frame(Pattern(284, 3));
+  writer.write_frame(MakePattern(284, 3));
   ExpectFrame(reader.read_frame(kTimeout), 3, 284);
 }
 
@@ -269,18 +267,18 @@ TEST_F(ReaderWriterTest, AFrameHeldAcrossAWrapMarkerStaysIntact) {
   const std::string name = Name("held-across-wrap");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name, QuickTimeout());
-  writer.write_frame(Pattern(384, 1));  // [0, 400)
-  writer.write_frame(Pattern(384, 2));  // [400, 800)
+  writer.write_frame(MakePattern(384, 1));  // [0, 400)
+  writer.write_frame(MakePattern(384, 2));  // [400, 800)
   reader.read_frame(kTimeout).release();
   Frame second = reader.read_frame(kTimeout);
-  writer.write_frame(Pattern(284, 3));  // marker at 800, frame at [0, 300)
+  writer.write_frame(MakePattern(284, 3));  // marker at 800, frame at [0, 300)
   Frame third = reader.read_frame(kTimeout);
 
-  EXPECT_THROW(writer.write_frame(Pattern(234, 4)), BufferFullException)
+  EXPECT_THROW(writer.write_frame(MakePattern(234, 4)), BufferFullException)
       << "[300, 550) would overwrite the held second frame";
   ExpectFrame(second, 2, 384);
   second.release();
-  writer.write_frame(Pattern(234, 4));
+  writer.write_frame(MakePattern(234, 4));
   ExpectFrame(third, 3, 284);
   ExpectFrame(reader.read_frame(kTimeout), 4, 234);
 }
@@ -299,7 +297,7 @@ TEST_F(ReaderWriterTest, AbandonedZeroCopyBuffersKeepTheSequence) {
   writer.commit_frame();
   EXPECT_THROW(writer.commit_frame(), ZeroBufferException);
   writer.get_frame_buffer(50, sequence);  // abandoned by the next write
-  writer.write_frame(Pattern(10, 2));
+  writer.write_frame(MakePattern(10, 2));
   ExpectFrame(reader.read_frame(kTimeout), 1, 200);
   ExpectFrame(reader.read_frame(kTimeout), 2, 10);
 }
@@ -309,17 +307,17 @@ TEST_F(ReaderWriterTest, MetadataIsWriteOnceAndSizeChecked) {
   Reader reader(name, BufferConfig(100, 1024));  // block rounds up to 128
   {
     Writer writer(name);
-    EXPECT_THROW(writer.set_metadata(Pattern(121, 0)),
+    EXPECT_THROW(writer.set_metadata(MakePattern(121, 0)),
                  MetadataTooLargeException);
     std::span<std::byte> block = writer.get_metadata_buffer(120);
     steps::FillPattern(block, 0);
     writer.commit_metadata();
-    EXPECT_THROW(writer.set_metadata(Pattern(1, 0)),
+    EXPECT_THROW(writer.set_metadata(MakePattern(1, 0)),
                  MetadataAlreadyWrittenException);
   }
   // Defect R18: a second writer session must not overwrite it either.
   Writer second_session(name);
-  EXPECT_THROW(second_session.set_metadata(Pattern(1, 0)),
+  EXPECT_THROW(second_session.set_metadata(MakePattern(1, 0)),
                MetadataAlreadyWrittenException);
   EXPECT_EQ(reader.get_metadata_size(), 120u);
   EXPECT_EQ(steps::FindPatternMismatch(reader.metadata(), 0), std::nullopt);
@@ -340,8 +338,9 @@ TEST_F(ReaderWriterTest, WithoutAMetadataBlockEveryMetadataWriteFails) {
   const std::string name = Name("no-metadata");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name);
-  EXPECT_THROW(writer.set_metadata(Pattern(1, 0)), MetadataTooLargeException);
-  writer.write_frame(Pattern(10, 1));
+  EXPECT_THROW(writer.set_metadata(MakePattern(1, 0)),
+               MetadataTooLargeException);
+  writer.write_frame(MakePattern(10, 1));
   ExpectFrame(reader.read_frame(kTimeout), 1, 10);
 }
 
@@ -359,7 +358,7 @@ TEST_F(ReaderWriterTest, ClosingTheReaderRemovesEverythingAndStopsTheWriter) {
       << *segment_file << " outlived close(), although a writer maps it";
   EXPECT_THAT(FindLeftovers(name), IsEmpty());
   EXPECT_FALSE(writer.is_reader_connected());
-  EXPECT_THROW(writer.write_frame(Pattern(10, 1)), ReaderDeadException);
+  EXPECT_THROW(writer.write_frame(MakePattern(10, 1)), ReaderDeadException);
   EXPECT_THROW(reader.read_frame(kTimeout), ClosedException);
 }
 
@@ -373,8 +372,8 @@ TEST_F(ReaderWriterTest, AWriterThatLeavesIsReportedAfterItsFramesAreRead) {
   {
     Writer writer(name);
     EXPECT_TRUE(reader.is_writer_connected());
-    writer.write_frame(Pattern(10, 1));
-    writer.write_frame(Pattern(10, 2));
+    writer.write_frame(MakePattern(10, 1));
+    writer.write_frame(MakePattern(10, 2));
   }
   EXPECT_FALSE(reader.is_writer_connected());
   ExpectFrame(reader.read_frame(kTimeout), 1, 10);
@@ -397,7 +396,7 @@ TEST_F(ReaderWriterTest, ASecondReaderIsRejectedAndTheFirstKeepsWorking) {
   EXPECT_THROW(Reader second(name, BufferConfig(0, 1024)),
                ReaderAlreadyConnectedException);
   Writer writer(name);
-  writer.write_frame(Pattern(10, 1));
+  writer.write_frame(MakePattern(10, 1));
   ExpectFrame(first.read_frame(kTimeout), 1, 10);
 }
 
@@ -459,7 +458,7 @@ TEST_F(ReaderWriterTest, CorruptHeadersAreReportedAndNotConsumed) {
   const std::string name = Name("corrupt");
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name);
-  writer.write_frame(Pattern(100, 1));
+  writer.write_frame(MakePattern(100, 1));
   absl::StatusOr<platform::SharedMemory> segment =
       platform::SharedMemory::Open(name);
   ASSERT_TRUE(segment.ok()) << segment.status();
@@ -488,7 +487,7 @@ TEST_F(ReaderWriterTest, TheSpaceSemaphoreIsDrainedBeforeTheWriterBlocks) {
   Reader reader(name, BufferConfig(0, 1024));
   Writer writer(name, QuickTimeout());
   for (uint64_t sequence = 1; sequence <= 1000; ++sequence) {
-    writer.write_frame(Pattern(100, sequence));
+    writer.write_frame(MakePattern(100, sequence));
     reader.read_frame(kTimeout).release();
   }
   absl::StatusOr<platform::NamedSemaphore> space_freed =
@@ -496,8 +495,8 @@ TEST_F(ReaderWriterTest, TheSpaceSemaphoreIsDrainedBeforeTheWriterBlocks) {
           BufferObjectNames::For(name).read_semaphore);
   ASSERT_TRUE(space_freed.ok()) << space_freed.status();
   EXPECT_EQ(space_freed->Value(), 1000);
-  writer.write_frame(Pattern(900, 1001));
-  EXPECT_THROW(writer.write_frame(Pattern(900, 1002)), BufferFullException);
+  writer.write_frame(MakePattern(900, 1001));
+  EXPECT_THROW(writer.write_frame(MakePattern(900, 1002)), BufferFullException);
   EXPECT_EQ(space_freed->Value(), 0);
 }
 
@@ -507,7 +506,7 @@ TEST_F(ReaderWriterTest, FramesOutliveTheirReader) {
   {
     Reader reader(name, BufferConfig(0, 1024));
     Writer writer(name);
-    writer.write_frame(Pattern(64, 1));
+    writer.write_frame(MakePattern(64, 1));
     frame = reader.read_frame(kTimeout);
   }
   ExpectFrame(frame, 1, 64);
@@ -524,7 +523,7 @@ TEST_F(ReaderWriterTest, FramesReleasedFromOtherThreadsAreAccountedOnce) {
   std::thread producer([&name] {
     Writer writer(name);
     for (uint64_t sequence = 1; sequence <= kFrames; ++sequence) {
-      writer.write_frame(Pattern(100 + sequence % 300, sequence));
+      writer.write_frame(MakePattern(100 + sequence % 300, sequence));
     }
   });
   std::vector<Frame> batch;
