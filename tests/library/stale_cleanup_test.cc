@@ -21,6 +21,7 @@
 #include "platform/privileges.h"
 #include "platform/semaphore.h"
 #include "platform/shared_memory.h"
+#include "steps/support/buffer_objects.h"
 #include "tests/support/leak_checked_test.h"
 #include "tests/support/leftovers.h"
 #include "tests/support/unique_names.h"
@@ -64,17 +65,14 @@ void RemoveStagedObjects(const std::string& name) {
   EXPECT_TRUE(*removed) << "nothing of buffer '" << name << "' was left";
 }
 
-// The segment and both semaphores of `name` that exist.
+// The segment and both semaphores of `name` that exist (lock files are
+// checked on their own here).
 std::vector<std::string> ExistingObjects(const std::string& name) {
-  const BufferObjectNames names = BufferObjectNames::For(name);
   std::vector<std::string> found;
-  if (platform::SharedMemory::Open(names.segment).ok()) {
-    found.push_back(names.segment);
-  }
-  for (const std::string& semaphore :
-       {names.write_semaphore, names.read_semaphore}) {
-    if (platform::NamedSemaphore::Open(semaphore).ok()) {
-      found.push_back(semaphore);
+  for (const steps::BufferObject& object : steps::ObjectsOf(name)) {
+    if (object.kind != steps::BufferObject::Kind::kLockFile &&
+        steps::Exists(object)) {
+      found.push_back(object.name);
     }
   }
   return found;
