@@ -2,35 +2,26 @@
 // step: an unknown sentence fails a scenario at run time, and an ambiguous
 // one depends on registration order.
 
-#include <algorithm>
-#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "gtest/gtest.h"
 #include "steps/registry.h"
 #include "tests/harmony/gherkin.h"
 #include "tests/harmony/routing.h"
+#include "tests/harmony/runner_command_line.h"
 
 namespace zerobuffer::steps {
 namespace {
 
-// Every *.feature under tests/features (a runfiles directory of the test).
-std::vector<std::string> FeatureFiles() {
-  std::vector<std::string> files;
-  for (const auto& entry :
-       std::filesystem::directory_iterator("tests/features")) {
-    if (entry.path().extension() == ".feature") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(FeatureSentencesTest, EverySentenceMatchesExactlyOneStep) {
+  // tests/features is a runfiles directory of this test.
+  const absl::StatusOr<std::vector<std::string>> files =
+      harmony::FeatureFiles({"tests/features"}, "");
+  ASSERT_TRUE(files.ok()) << files.status();
   int checked = 0;
-  for (const std::string& file : FeatureFiles()) {
+  for (const std::string& file : *files) {
     absl::StatusOr<harmony::Feature> feature = harmony::ParseFeatureFile(file);
     ASSERT_TRUE(feature.ok()) << feature.status();
     for (const harmony::Scenario& scenario : feature->scenarios) {
