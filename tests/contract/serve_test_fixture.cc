@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "platform/process.h"
+#include "tests/harmony/harmony_requests.h"
 #include "tests/support/unique_names.h"
 
 namespace zerobuffer::testing {
@@ -15,21 +16,13 @@ std::string PhysicalName(const std::string& name) {
 }
 
 Json InitializeParams(const std::string& role) {
-  return Json::array({{{"Role", role},
-                       {"Platform", "cpp"},
-                       {"Scenario", "test"},
-                       {"HostPid", FakeHostPid()},
-                       {"FeatureId", 1},
-                       {"TestRunId", absl::StrCat(FakeHostPid(), "_1")}}});
+  return Json::array({harmony::InitializeRequest(role, "cpp", FakeHostPid(),
+                                                 /*feature_id=*/1)});
 }
 
-Json StepParams(const std::string& text, int type) {
-  return Json::array({{{"Process", "reader"},
-                       {"StepType", type},
-                       {"Step", text},
-                       {"Parameters", Json::object()},
-                       {"Context", Json::object()},
-                       {"IsBroadcast", false}}});
+Json StepParams(const std::string& text) {
+  return Json::array({harmony::ExecuteStepRequest(
+      "reader", steps::StepType::kGiven, text, /*is_broadcast=*/false)});
 }
 
 std::string CreateBufferStep(const std::string& name) {

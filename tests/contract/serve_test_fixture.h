@@ -25,7 +25,7 @@ std::string PhysicalName(const std::string& name);
 Json InitializeParams(const std::string& role);
 
 // executeStep's params as Harmony sends them.
-Json StepParams(const std::string& text, int type = 0);
+Json StepParams(const std::string& text);
 
 // "the 'reader' process creates buffer '<name>' with metadata size '1024'
 // and payload size '10240'".

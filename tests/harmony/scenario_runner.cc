@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "platform/process.h"
 #include "tests/harmony/buffer_cleanup.h"
+#include "tests/harmony/harmony_requests.h"
 #include "tests/harmony/routing.h"
 #include "tests/harmony/serve_connection.h"
 #include "tests/harmony/step_response.h"
@@ -110,15 +111,10 @@ absl::Status ScenarioProcesses::Start(const std::string& role) {
         "': ", health.ok() ? health->dump() : health.status().message()));
   }
 
-  Json request = Json::object();
-  request["Role"] = role;
-  request["Platform"] = platform;
-  request["Scenario"] = "test";  // hard-coded in Harmony
-  request["HostPid"] = host_pid_;
-  request["FeatureId"] = feature_id_;
-  request["TestRunId"] = absl::StrCat(host_pid_, "_", feature_id_);
   absl::StatusOr<Json> initialized = connection.Call(
-      "initialize", Json::array({request}), options_.call_timeout);
+      "initialize",
+      Json::array({InitializeRequest(role, platform, host_pid_, feature_id_)}),
+      options_.call_timeout);
   if (!initialized.ok()) {
     return absl::Status(
         initialized.status().code(),
@@ -163,13 +159,8 @@ std::optional<std::string> ScenarioProcesses::ExecuteOn(const RoutedStep& step,
   if (connection == connections_.end()) {
     return absl::StrCat(role, ": No connection for process '", role, "'");
   }
-  Json request = Json::object();
-  request["Process"] = role;
-  request["StepType"] = static_cast<int>(step.type);
-  request["Step"] = step.step->text;
-  request["Parameters"] = Json::object();
-  request["Context"] = Json::object();
-  request["IsBroadcast"] = is_broadcast;
+  Json request =
+      ExecuteStepRequest(role, step.type, step.step->text, is_broadcast);
   if (options_.send_tables && !step.step->table.empty()) {
     request["Table"] = step.step->table;
   }

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/harmony/fake_serve_log.h"
+#include "tests/harmony/harmony_requests.h"
 
 namespace zerobuffer::harmony {
 namespace {
@@ -19,12 +20,8 @@ using ::testing::Optional;
 constexpr absl::Duration kGenerous = absl::Seconds(30);
 
 Json StepParams(const std::string& text) {
-  return Json::array({{{"Process", "reader"},
-                       {"StepType", 0},
-                       {"Step", text},
-                       {"Parameters", Json::object()},
-                       {"Context", Json::object()},
-                       {"IsBroadcast", false}}});
+  return Json::array({ExecuteStepRequest("reader", steps::StepType::kGiven,
+                                         text, /*is_broadcast=*/false)});
 }
 
 // The result, or the error as a string so that it shows in a failed
