@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -34,21 +35,26 @@ uint64_t Spin(uint64_t rounds) {
   return sum;
 }
 
-TEST_F(ProcessStatsTest, CpuTimeGrowsWhileThisProcessComputes) {
-  const absl::StatusOr<absl::Duration> before =
-      ProcessCpuTime(CurrentProcessId());
+// Computes until `cpu_clock` has grown by several accounting ticks,
+// bounded by wall time so that a broken reading fails instead of spinning
+// forever.
+void ExpectGrowthWhileComputing(
+    const std::function<absl::StatusOr<absl::Duration>()>& cpu_clock) {
+  const absl::StatusOr<absl::Duration> before = cpu_clock();
   ASSERT_TRUE(before.ok()) << before.status();
-  // Several accounting ticks of work, bounded by wall time so a broken
-  // reading fails instead of spinning forever.
   const absl::Duration wanted = absl::Milliseconds(100);
   const absl::Time give_up = absl::Now() + kGenerousTimeout;
   absl::StatusOr<absl::Duration> now = before;
   while (now.ok() && *now - *before < wanted && absl::Now() < give_up) {
     Spin(1'000'000);
-    now = ProcessCpuTime(CurrentProcessId());
+    now = cpu_clock();
   }
   ASSERT_TRUE(now.ok()) << now.status();
   EXPECT_GE(*now - *before, wanted) << "CPU time never grew by " << wanted;
+}
+
+TEST_F(ProcessStatsTest, CpuTimeGrowsWhileThisProcessComputes) {
+  ExpectGrowthWhileComputing([] { return ProcessCpuTime(CurrentProcessId()); });
 }
 
 TEST_F(ProcessStatsTest, CpuTimeBarelyGrowsWhileThisProcessSleeps) {
@@ -125,17 +131,7 @@ TEST_F(ProcessStatsTest, HandleCountFollowsAnOpenFile) {
 }
 
 TEST_F(ProcessStatsTest, ThreadCpuTimeGrowsWhileThisThreadComputes) {
-  const absl::StatusOr<absl::Duration> before = platform::ThreadCpuTime();
-  ASSERT_TRUE(before.ok()) << before.status();
-  const absl::Duration wanted = absl::Milliseconds(100);
-  const absl::Time give_up = absl::Now() + kGenerousTimeout;
-  absl::StatusOr<absl::Duration> now = before;
-  while (now.ok() && *now - *before < wanted && absl::Now() < give_up) {
-    Spin(1'000'000);
-    now = platform::ThreadCpuTime();
-  }
-  ASSERT_TRUE(now.ok()) << now.status();
-  EXPECT_GE(*now - *before, wanted) << "CPU time never grew by " << wanted;
+  ExpectGrowthWhileComputing([] { return platform::ThreadCpuTime(); });
 }
 
 TEST_F(ProcessStatsTest, ThreadCpuTimeBarelyGrowsWhileThisThreadSleeps) {
